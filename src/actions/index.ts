@@ -1,0 +1,7 @@
+/** Loads every resource area, which registers its actions. */
+import './account-attributes.js';
+import './key-pairs.js';
+import './regions.js';
+import './tags.js';
+
+export { findAction, registeredActions } from './registry.js';

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runServices } from './services.js';
+
+await runServices(['metadata']);

@@ -1,0 +1,36 @@
+/** OpenStack-shaped records exchanged across the provider seam. */
+
+export interface KeyPairRecord {
+  /** Nova key pairs are identified by name within a user/project. */
+  name: string;
+  publicKey: string;
+  /** 'ssh' for every OpenSSH key (Nova's type); the EC2 key type is derived from the key itself. */
+  type: 'ssh' | 'x509';
+  createdAt: Date;
+}
+
+export interface AvailabilityZoneRecord {
+  name: string;
+  available: boolean;
+}
+
+export interface ComputeQuotas {
+  /** -1 means unlimited, as in Nova. */
+  instances: number;
+  cores: number;
+  ramMb: number;
+  keyPairs: number;
+}
+
+export interface NetworkQuotas {
+  floatingIps: number;
+  securityGroups: number;
+  securityGroupRules: number;
+  ports: number;
+}
+
+export interface RegionRecord {
+  name: string;
+  /** Public URL of this service in that region, when the backend knows it. */
+  endpoint?: string;
+}

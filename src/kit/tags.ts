@@ -1,0 +1,66 @@
+/**
+ * Tag rules, written once: AWS's limits (50 tags a resource, key ≤ 128,
+ * value ≤ 256 characters, the `aws:` prefix reserved) and TagSpecifications
+ * on create. AWS: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions
+ */
+import type { TagSpecification } from '@aws-sdk/client-ec2';
+import type { ActionContext } from '../actions/context.js';
+import { ERRORS } from '../errors/catalog.js';
+import { Ec2Error } from '../errors/ec2-error.js';
+import type { Tag } from '../store/store.js';
+
+export const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_KEY = 128;
+const MAX_VALUE = 256;
+
+export function tagLimitMessage() {
+  return `The maximum number of tags (${MAX_TAGS_PER_RESOURCE}) for a resource has been reached.`;
+}
+
+/** Validates tags as given by a client; `param` is the wire prefix (`Tag`, `TagSpecification.1.Tag`). */
+export function validateTags(tags: { Key?: string; Value?: string }[], param: string, opts: { valueOptional?: boolean } = {}): Tag[] {
+  const seen = new Set<string>();
+  return tags.map((t, i) => {
+    const at = `${param}.${i + 1}`;
+    if (t.Key === undefined) throw ERRORS.missingParameter(`${at}.Key`);
+    if (t.Key.length === 0) throw ERRORS.invalidParameterValue(`${at}.Key`, '', 'Tag keys must not be empty.');
+    if ([...t.Key].length > MAX_KEY) throw ERRORS.invalidParameterValue(`${at}.Key`, t.Key, `Tag keys can be at most ${MAX_KEY} characters.`);
+    if (t.Key.toLowerCase().startsWith('aws:')) {
+      throw ERRORS.invalidParameterValue(`${at}.Key`, t.Key, "Tag keys starting with 'aws:' are reserved for internal use.");
+    }
+    if (t.Value !== undefined && [...t.Value].length > MAX_VALUE) {
+      throw ERRORS.invalidParameterValue(`${at}.Value`, t.Value, `Tag values can be at most ${MAX_VALUE} characters.`);
+    }
+    if (seen.has(t.Key)) throw new Ec2Error('InvalidParameterValue', `Duplicate tag key '${t.Key}' in ${param}`);
+    seen.add(t.Key);
+    return { Key: t.Key, Value: t.Value ?? (opts.valueOptional ? (undefined as unknown as string) : '') };
+  });
+}
+
+/**
+ * The tags that TagSpecifications ask for on a resource of `resourceType`.
+ * A specification for another type is InvalidParameterValue (EC2 does the same).
+ */
+export function tagsFromSpecifications(specs: TagSpecification[] | undefined, resourceType: string): Tag[] {
+  if (!specs) return [];
+  const out: Tag[] = [];
+  specs.forEach((spec, i) => {
+    const at = `TagSpecification.${i + 1}`;
+    if (spec.ResourceType === undefined) throw ERRORS.missingParameter(`${at}.ResourceType`);
+    if (spec.ResourceType !== resourceType) {
+      throw ERRORS.invalidParameterValue(`${at}.ResourceType`, spec.ResourceType, `This operation tags resources of type '${resourceType}' only.`);
+    }
+    out.push(...validateTags(spec.Tags ?? [], `${at}.Tag`));
+  });
+  if (new Set(out.map((t) => t.Key)).size !== out.length) {
+    throw new Ec2Error('InvalidParameterValue', 'TagSpecification: a tag key is given more than once');
+  }
+  if (out.length > MAX_TAGS_PER_RESOURCE) throw ERRORS.tagLimitExceeded(tagLimitMessage());
+  return out;
+}
+
+/** Writes tags of a newly created resource. */
+export async function applyCreateTags(ctx: ActionContext, resourceId: string, tags: Tag[]): Promise<void> {
+  if (tags.length === 0) return;
+  await ctx.store.putTags(ctx.projectId, [resourceId], tags, MAX_TAGS_PER_RESOURCE);
+}

@@ -1,0 +1,143 @@
+/**
+ * The EC2 request pipeline, as one function over a plain request:
+ *   request id → parameters → authenticate (SigV4 header/presigned, SigV2, clock skew)
+ *   → region → resolve Action → decode (model) → Unsupported check → DryRun
+ *   → invoke the action → encode (model).
+ * Every failure is rendered by the one error renderer. HTTP adapters and the
+ * in-process test client both call handleEc2Request.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ActionContext } from '../actions/context.js';
+import { findAction } from '../actions/index.js';
+import { toEc2Error } from '../actions/translate.js';
+import { checkFreshness, parseSignature } from '../auth/signature.js';
+import type { CredentialSource, IncomingRequest, Principal } from '../auth/types.js';
+import type { CloudProvider } from '../cloud/provider.js';
+import type { Config } from '../config/config.js';
+import { ERRORS } from '../errors/catalog.js';
+import { Ec2Error } from '../errors/ec2-error.js';
+import type { Logger } from '../observability/log.js';
+import type { Metrics } from '../observability/metrics.js';
+import { operationModel } from '../protocol/model.js';
+import { decodeInput, queryNameOf } from '../protocol/query-decoder.js';
+import { encodeError, encodeOutput } from '../protocol/xml-encoder.js';
+import type { Store } from '../store/store.js';
+
+export interface PipelineDeps {
+  config: Config;
+  store: Store;
+  cloud: CloudProvider;
+  credentials: CredentialSource;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export interface Ec2Response {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const REGION_CACHE_MS = 60_000;
+
+/** Collects the EC2 parameters: the query string, then (POST) the form body. */
+export function requestParams(rawQuery: string, contentType: string | undefined, body: Buffer, method: string): Record<string, string> {
+  const params: Record<string, string> = Object.fromEntries(new URLSearchParams(rawQuery));
+  if (method === 'POST' && body.length > 0 && (!contentType || contentType.startsWith('application/x-www-form-urlencoded'))) {
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
+  }
+  return params;
+}
+
+export class Ec2Pipeline {
+  private regionCache?: { at: number; mode: 'open' | 'fixed'; names: Set<string> };
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  private async checkRegion(region: string): Promise<void> {
+    const now = Date.now();
+    if (!this.regionCache || now - this.regionCache.at > REGION_CACHE_MS) {
+      const { mode, regions } = await this.deps.cloud.identity.listRegions();
+      this.regionCache = { at: now, mode, names: new Set(regions.map((r) => r.name)) };
+    }
+    if (!this.regionCache.names.has(region)) {
+      throw ERRORS.authFailure(`Credential should be scoped to a valid region, not '${region}'.`);
+    }
+  }
+
+  async handle(req: IncomingRequest): Promise<Ec2Response & { log: Record<string, unknown> }> {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const { config, logger, metrics } = this.deps;
+    const log: Record<string, unknown> = { request_id: requestId, action: req.params.Action ?? null };
+    let status = 200;
+    let code: string | undefined;
+    let body: string;
+    try {
+      body = await this.run(req, requestId, log);
+    } catch (e) {
+      let err = toEc2Error(e, requestId);
+      if (!err) {
+        logger.error('unhandled error', { request_id: requestId, action: log.action, error: e instanceof Error ? e.stack : String(e) });
+        err = ERRORS.internal(requestId);
+      }
+      status = err.status;
+      code = err.code;
+      body = encodeError(err, requestId);
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const action = typeof log.action === 'string' && operationModel(log.action) ? log.action : 'unknown';
+    metrics.requests.inc({ action, status: String(status), code: code ?? '' });
+    metrics.duration.observe({ action }, seconds);
+    Object.assign(log, { status, code, duration_ms: Math.round(seconds * 1e6) / 1e3 });
+    void config;
+    return {
+      status,
+      headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId },
+      body,
+      log,
+    };
+  }
+
+  private async run(req: IncomingRequest, requestId: string, log: Record<string, unknown>): Promise<string> {
+    const { config, store, cloud, credentials } = this.deps;
+    const sig = parseSignature(req);
+    checkFreshness(sig, new Date(), config.DEFAULT.max_clock_skew);
+    const principal: Principal = await credentials.authenticate(req, sig);
+    const region = sig.scope?.region ?? config.DEFAULT.region_name;
+    Object.assign(log, { project: principal.projectId, user: principal.userId, region, access_key: principal.accessKeyId });
+    await this.checkRegion(region);
+
+    const actionName = req.params.Action;
+    if (actionName === undefined || actionName === '') throw ERRORS.missingAction();
+    const op = operationModel(actionName);
+    if (!op) throw ERRORS.invalidAction(actionName);
+    const action = findAction(actionName);
+    if (!action) throw ERRORS.unsupportedOperation(actionName);
+
+    const input = decodeInput(op, req.params);
+    for (const key of Object.keys(input)) {
+      if (key !== 'DryRun' && !action.supports.has(key)) throw ERRORS.unsupportedParameter(queryNameOf(op, key), actionName);
+    }
+    // Every authenticated caller may call every implemented action (no IAM yet), so DryRun always "would have succeeded".
+    if (input.DryRun === true) throw ERRORS.dryRun();
+    delete input.DryRun;
+
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), config.DEFAULT.request_timeout * 1000);
+    const ctx: ActionContext = {
+      requestId, action: actionName, region, principal, projectId: principal.projectId, store, cloud, config,
+      cloudCtx: { requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth, signal: abort.signal },
+    };
+    try {
+      const output = await Promise.race([
+        action.handler(ctx, input),
+        new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () =>
+          reject(new Ec2Error('RequestTimeout', `The request did not complete within ${config.DEFAULT.request_timeout} seconds (request ${requestId})`, 503)))),
+      ]);
+      return encodeOutput(op, output, requestId);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Opens the store on the dialect its connection URL names and runs migrations.
+ * URLs: sqlite:///abs/path.db, sqlite://relative.db, sqlite::memory:,
+ * mysql://user:pass@host:port/db (also mysql+pymysql://, mariadb://),
+ * postgresql://user:pass@host:port/db (also postgres://, postgresql+psycopg2://).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { createPool } from 'mysql2';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'mysql' | 'postgres';
+
+export interface StoreDb {
+  db: Kysely<Database>;
+  dialect: DialectName;
+}
+
+export function dialectOf(url: string): DialectName {
+  const scheme = url.split(':', 1)[0].split('+', 1)[0].toLowerCase();
+  if (scheme === 'sqlite') return 'sqlite';
+  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
+  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
+  throw new Error(`unsupported database connection scheme '${scheme}' (use sqlite, mysql or postgresql)`);
+}
+
+function sqlitePath(url: string): string {
+  const rest = url.replace(/^sqlite:/, '');
+  if (rest === ':memory:' || rest === '///:memory:') return ':memory:';
+  if (rest.startsWith('///')) return rest.slice(2); // sqlite:///abs → /abs
+  return rest.replace(/^\/\//, '');
+}
+
+export function openDb(url: string, poolSize = 10): StoreDb {
+  const dialect = dialectOf(url);
+  if (dialect === 'sqlite') {
+    const file = sqlitePath(url);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const database = new SQLite(file);
+    // WAL + NORMAL: crash-safe commits without an fsync per transaction on every read.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    return { dialect, db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }) };
+  }
+  const u = new URL(url.replace(/^[a-z]+\+[a-z0-9]+:/i, (s) => `${s.split('+')[0]}:`));
+  if (dialect === 'mysql') {
+    const pool = createPool({
+      host: u.hostname || '127.0.0.1',
+      port: u.port ? Number(u.port) : 3306,
+      user: decodeURIComponent(u.username) || 'root',
+      password: decodeURIComponent(u.password) || undefined,
+      database: u.pathname.replace(/^\//, ''),
+      connectionLimit: poolSize,
+      charset: 'utf8mb4',
+      timezone: 'Z',
+    });
+    return { dialect, db: new Kysely<Database>({ dialect: new MysqlDialect({ pool }) }) };
+  }
+  const pool = new pg.Pool({
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username) || 'postgres',
+    password: decodeURIComponent(u.password) || undefined,
+    database: u.pathname.replace(/^\//, ''),
+    max: poolSize,
+  });
+  return { dialect, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+}
+
+/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a migration lock). */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

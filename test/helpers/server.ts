@@ -1,0 +1,95 @@
+/**
+ * Starts the real EC2 API in-process on a free port (a fresh data folder and a
+ * fresh database of the dialect under test), with two projects, and hands out
+ * @aws-sdk/client-ec2 clients and an aws-cli runner signed with their credentials.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/observability/log.js';
+import { type App, createApp, credentialsFileText } from '../../src/server/app.js';
+import { createEc2Server, listen } from '../../src/server/http.js';
+import type { Credential } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+const run = promisify(execFile);
+
+export interface TestServer {
+  app: App;
+  endpoint: string;
+  dataDir: string;
+  alpha: Credential;
+  beta: Credential;
+  /** An SDK client for a project's credentials (default: alpha) in a region (default us-east-1). */
+  client(cred?: Credential, region?: string): EC2Client;
+  /** Runs `aws ec2 <args>` with a project's credentials; resolves with parsed JSON (or the raw error). */
+  cli(args: string[], cred?: Credential, region?: string): Promise<{ ok: boolean; json?: unknown; stderr: string; code: number }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ec2api-test-'));
+  const database: TestDatabase = await createTestDatabase();
+  const config = loadConfig({
+    env: { EC2API_DATA_DIR: dataDir, EC2API_DATABASE_URL: database.url, EC2API_PORT: '0', ...extraEnv },
+    argv: [],
+  });
+  const logLines: string[] = [];
+  const app = await createApp(config, { logger: createLogger('info', {}, (l) => logLines.push(l)) });
+  const server: Server = await listen(createEc2Server(app.pipeline, app.logger, app.metrics), 0, '127.0.0.1');
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const alphaProject = await app.store.getOrCreateProject('alpha');
+  const betaProject = await app.store.getOrCreateProject('beta');
+  const alpha = await app.store.createCredential(alphaProject.id, 'alice');
+  const beta = await app.store.createCredential(betaProject.id, 'bob');
+  const credFile = join(dataDir, 'test-credentials');
+  writeFileSync(credFile, credentialsFileText('alpha', alpha.accessKey, alpha.secret, 'us-east-1')
+    + credentialsFileText('beta', beta.accessKey, beta.secret, 'us-east-1'));
+
+  const clients: EC2Client[] = [];
+  return {
+    app, endpoint, dataDir, alpha, beta,
+    client(cred = alpha, region = 'us-east-1') {
+      const c = new EC2Client({
+        endpoint, region, maxAttempts: 1,
+        credentials: { accessKeyId: cred.accessKey, secretAccessKey: cred.secret },
+      });
+      clients.push(c);
+      return c;
+    },
+    async cli(args, cred = alpha, region = 'us-east-1') {
+      const profile = cred === beta ? 'beta' : 'alpha';
+      try {
+        const { stdout, stderr } = await run('aws', ['--endpoint-url', endpoint, '--region', region, '--output', 'json', 'ec2', ...args], {
+          env: { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credFile, AWS_PROFILE: profile, AWS_CONFIG_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1' },
+        });
+        return { ok: true, json: stdout.trim() ? JSON.parse(stdout) : undefined, stderr, code: 0 };
+      } catch (e) {
+        const err = e as { stderr?: string; code?: number };
+        return { ok: false, stderr: err.stderr ?? String(e), code: err.code ?? 1 };
+      }
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      await new Promise((r) => { server.close(r); server.closeAllConnections(); });
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Sends a raw, unsigned-or-hand-signed HTTP request to the server. */
+export async function rawRequest(endpoint: string, init: { method?: string; path?: string; body?: string; headers?: Record<string, string> }) {
+  const res = await fetch(`${endpoint}${init.path ?? '/'}`, {
+    method: init.method ?? 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(init.headers ?? {}) },
+    body: init.body,
+  });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}
