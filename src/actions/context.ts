@@ -16,4 +16,6 @@ export interface ActionContext {
   /** The provider call context (project, region, caller's backend credentials, abort signal). */
   cloudCtx: CloudContext;
   config: Config;
+  /** This API's URL as the client reached it (or as configured): DescribeRegions' Endpoint. */
+  endpoint: string;
 }

@@ -70,7 +70,7 @@ function present(v: KeyView, includePublicKey: boolean): KeyPairInfo {
     KeyType: attrs.keyType === 'ecdsa' ? undefined : attrs.keyType,
     Tags: v.tags,
     PublicKey: includePublicKey ? v.record.publicKey : undefined,
-    CreateTime: v.record.createdAt,
+    CreateTime: v.record.createdAt ?? new Date(v.resource.createdAt),
     KeyName: v.record.name,
     KeyFingerprint: attrs.fingerprint,
   };

@@ -16,7 +16,7 @@ async function regions(ctx: ActionContext): Promise<Region[]> {
   const { regions } = await ctx.cloud.identity.listRegions(ctx.cloudCtx);
   return regions.map((r) => ({
     RegionName: r.name,
-    Endpoint: r.endpoint ?? ctx.config.DEFAULT.public_endpoint,
+    Endpoint: r.endpoint ?? ctx.endpoint,
     OptInStatus: awsRegion(r.name)?.optIn ? 'opted-in' : 'opt-in-not-required',
   }));
 }

@@ -6,7 +6,8 @@ export interface KeyPairRecord {
   publicKey: string;
   /** 'ssh' for every OpenSSH key (Nova's type); the EC2 key type is derived from the key itself. */
   type: 'ssh' | 'x509';
-  createdAt: Date;
+  /** Nova lists key pairs without it; EC2 then shows when the key pair was first seen. */
+  createdAt?: Date;
 }
 
 export interface AvailabilityZoneRecord {

@@ -31,7 +31,7 @@ export const OPTIONS = {
     s3_listen: { kind: 'string', default: '127.0.0.1', help: 'Address the S3 service listens on.' },
     s3_listen_port: { kind: 'port', default: '3334', env: 'EC2API_S3_PORT', help: 'Port of the S3 service.' },
     region_name: { kind: 'string', default: '', env: 'EC2API_REGION', help: 'Default region (SigV2 requests, first-start credentials). Default: us-east-1 on the embedded cloud, RegionOne on OpenStack.' },
-    public_endpoint: { kind: 'string', default: '', help: 'URL of this EC2 API as clients reach it (DescribeRegions). Default: http://<listen>:<port>.' },
+    public_endpoint: { kind: 'string', default: '', help: 'URL of this EC2 API as clients reach it (DescribeRegions). Default: http://<the Host header of the request>.' },
     max_clock_skew: { kind: 'int', default: '900', min: 1, max: 86400, help: 'Seconds a signed request may be off the server clock (AWS: 900).' },
     log_level: { kind: 'string', default: 'info', env: 'EC2API_LOG_LEVEL', choices: ['debug', 'info', 'warn', 'error'], help: 'Lowest level logged.' },
     request_timeout: { kind: 'int', default: '60', min: 1, max: 3600, help: 'Seconds an EC2 request may take before it fails with an error.' },
@@ -158,7 +158,6 @@ export function loadConfig({ env = process.env, argv = process.argv.slice(2) }: 
   const d = out.DEFAULT;
   d.data_dir = resolve(String(d.data_dir));
   if (!d.region_name) d.region_name = d.cloud_backend === 'openstack' ? 'RegionOne' : 'us-east-1';
-  if (!d.public_endpoint) d.public_endpoint = `http://${d.ec2api_listen}:${d.ec2api_listen_port}`;
   if (!out.database.connection) out.database.connection = `sqlite:///${resolve(String(d.data_dir), 'ec2api.db')}`;
   if (d.cloud_backend === 'openstack') {
     for (const name of ['auth_url', 'username', 'password'] as const) {

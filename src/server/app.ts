@@ -85,7 +85,7 @@ export async function bootstrapFirstStart(app: App): Promise<{ created: boolean;
     `\nFirst start: created project 'default' (account ${project.ownerId}) and EC2 credentials:\n` +
       `  AWS_ACCESS_KEY_ID=${cred.accessKey}\n  AWS_SECRET_ACCESS_KEY=${cred.secret}\n` +
       `Saved to ${file} (profile 'default'). Try:\n` +
-      `  AWS_SHARED_CREDENTIALS_FILE=${file} aws --endpoint-url ${app.config.DEFAULT.public_endpoint} ec2 describe-regions\n\n`,
+      `  AWS_SHARED_CREDENTIALS_FILE=${file} aws --endpoint-url ${app.config.DEFAULT.public_endpoint || `http://${app.config.DEFAULT.ec2api_listen}:${app.config.DEFAULT.ec2api_listen_port}`} ec2 describe-regions\n\n`,
   );
   return { created: true, file };
 }

@@ -127,6 +127,7 @@ export class Ec2Pipeline {
     const timer = setTimeout(() => abort.abort(), config.DEFAULT.request_timeout * 1000);
     const ctx: ActionContext = {
       requestId, action: actionName, region, principal, projectId: principal.projectId, store, cloud, config,
+      endpoint: config.DEFAULT.public_endpoint || `http://${req.headers.host ?? `${config.DEFAULT.ec2api_listen}:${config.DEFAULT.ec2api_listen_port}`}`,
       cloudCtx: { requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth, signal: abort.signal },
     };
     try {

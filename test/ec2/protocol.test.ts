@@ -44,7 +44,7 @@ describe('response envelope', () => {
     const r = await signedQuery({ Action: 'DescribeRegions', Version: '2016-11-15', 'RegionName.1': 'us-east-1' });
     assert.equal(r.status, 200);
     assert.match(r.text, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
-    assert.match(r.text, /<DescribeRegionsResponse xmlns="http:\/\/ec2.amazonaws.com\/doc\/2016-11-15\/"><requestId>[0-9a-f-]{36}<\/requestId><regionInfo><item><regionName>us-east-1<\/regionName>/);
+    assert.match(r.text, /<DescribeRegionsResponse xmlns="http:\/\/ec2.amazonaws.com\/doc\/2016-11-15\/"><requestId>[0-9a-f-]{36}<\/requestId><regionInfo><item><optInStatus>opt-in-not-required<\/optInStatus><regionName>us-east-1<\/regionName><regionEndpoint>http:\/\/127\.0\.0\.1:\d+<\/regionEndpoint><\/item><\/regionInfo><\/DescribeRegionsResponse>$/);
   });
 
   test('operations without output answer <return>true</return>', async () => {
