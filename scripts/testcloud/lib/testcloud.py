@@ -288,7 +288,7 @@ def cmd_outputs(state, out):
     os.makedirs(out, exist_ok=True)
     p = ids['projects']
 
-    def write(name, text, mode=0o600):
+    def write(name, text, mode=0o644):
         path = os.path.join(out, name)
         with open(path + '.tmp', 'w') as f:
             f.write(text)
