@@ -28,7 +28,7 @@ function fail(message: string, code = 2): never {
 
 async function main() {
   const argv = process.argv.slice(2);
-  const configFlags = argv.filter((a) => /^--[a-z_]+(\.[a-z_0-9]+)?=/.test(a) || a.startsWith('--config-file='));
+  const configFlags = argv.filter((a) => /^--[a-z_0-9]+(\.[a-z_0-9]+)?=/.test(a) || a.startsWith('--config-file='));
   const rest = argv.filter((a) => !configFlags.includes(a));
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true,

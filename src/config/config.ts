@@ -127,7 +127,7 @@ export function loadConfig({ env = process.env, argv = process.argv.slice(2) }: 
   }
   const flags = new Map<string, string>();
   for (const arg of argv) {
-    const m = /^--([a-z_]+)(?:\.([a-z_0-9]+))?=(.*)$/s.exec(arg);
+    const m = /^--([a-z_0-9]+)(?:\.([a-z_0-9]+))?=(.*)$/s.exec(arg); // option names have digits (ec2api_listen_port)
     if (!m || m[1] === 'config') continue;
     if (m[1] === 'config_file' || arg.startsWith('--config-file=')) continue;
     flags.set(m[2] ? `${m[1]}.${m[2]}` : `DEFAULT.${m[1]}`, m[3]);

@@ -362,8 +362,9 @@ describe('DescribeTags paging', () => {
   });
 
   test('a malformed NextToken → InvalidPaginationToken (400)', async () => {
-    for (const token of ['garbage', 'eyJ2IjoxfQ', '']) {
-      if (token === '') continue; // an empty token is "no token" to the SDK
+    // Not base64 JSON; JSON of the wrong shape ({"v":1}); a forged token for another action.
+    const forged = Buffer.from(JSON.stringify({ v: 1, a: 'DescribeKeyPairs', k: '', h: 'x', e: Date.now() + 60_000 })).toString('base64url');
+    for (const token of ['garbage', 'eyJ2IjoxfQ', forged]) {
       await expectEc2Error(client.send(new DescribeTagsCommand({ MaxResults: 5, NextToken: token })), 'InvalidPaginationToken', { status: 400 });
     }
   });

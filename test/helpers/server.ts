@@ -4,13 +4,14 @@
  * @aws-sdk/client-ec2 clients and an aws-cli runner signed with their credentials.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import ini from 'ini';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/log.js';
 import { type App, createApp, credentialsFileText } from '../../src/server/app.js';
@@ -20,7 +21,15 @@ import { createTestDatabase, type TestDatabase } from './databases.js';
 
 const run = promisify(execFile);
 
+export type TestBackend = 'local' | 'openstack';
+/** The backend under test: EC2API_TEST_BACKEND=openstack runs the suites against the test cloud (.testcloud/). */
+export const TEST_BACKEND = (process.env.EC2API_TEST_BACKEND ?? 'local') as TestBackend;
+export const TESTCLOUD_DIR = process.env.EC2API_TESTCLOUD_DIR ?? join(new URL('../..', import.meta.url).pathname, '.testcloud');
+
 export interface TestServer {
+  backend: TestBackend;
+  /** The region clients use by default: us-east-1 on the embedded cloud, the cloud's region on OpenStack. */
+  region: string;
   app: App;
   endpoint: string;
   dataDir: string;
@@ -36,37 +45,56 @@ export interface TestServer {
 export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ec2api-test-'));
   const database: TestDatabase = await createTestDatabase();
+  const openstack = TEST_BACKEND === 'openstack';
   const config = loadConfig({
-    env: { EC2API_DATA_DIR: dataDir, EC2API_DATABASE_URL: database.url, EC2API_PORT: '0', ...extraEnv },
+    env: {
+      EC2API_DATA_DIR: dataDir, EC2API_DATABASE_URL: database.url, EC2API_PORT: '0',
+      ...(openstack ? { EC2API_CONFIG: join(TESTCLOUD_DIR, 'ec2api.conf') } : {}),
+      ...extraEnv,
+    },
     argv: [],
   });
+  const region = config.DEFAULT.region_name;
   const logLines: string[] = [];
   const app = await createApp(config, { logger: createLogger('info', {}, (l) => logLines.push(l)) });
   const server: Server = await listen(createEc2Server(app.pipeline, app.logger, app.metrics), 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const alphaProject = await app.store.getOrCreateProject('alpha');
-  const betaProject = await app.store.getOrCreateProject('beta');
-  const alpha = await app.store.createCredential(alphaProject.id, 'alice');
-  const beta = await app.store.createCredential(betaProject.id, 'bob');
+  let alpha: Credential;
+  let beta: Credential;
+  if (openstack) {
+    // The test cloud's demo and alt projects (two Keystone projects with EC2 credentials).
+    const creds = ini.parse(readFileSync(join(TESTCLOUD_DIR, 'credentials'), 'utf8'));
+    const env = Object.fromEntries([...readFileSync(join(TESTCLOUD_DIR, 'env'), 'utf8').matchAll(/^export (\w+)='?([^'\n]*)'?$/gm)].map((m) => [m[1], m[2]]));
+    const of = (profile: string, projectId: string): Credential => ({
+      accessKey: creds[profile].aws_access_key_id, secret: creds[profile].aws_secret_access_key, projectId, userId: profile, createdAt: '',
+    });
+    alpha = of('demo', env.DEMO_PROJECT_ID);
+    beta = of('alt', env.ALT_PROJECT_ID);
+  } else {
+    const alphaProject = await app.store.getOrCreateProject('alpha');
+    const betaProject = await app.store.getOrCreateProject('beta');
+    alpha = await app.store.createCredential(alphaProject.id, 'alice');
+    beta = await app.store.createCredential(betaProject.id, 'bob');
+  }
   const credFile = join(dataDir, 'test-credentials');
-  writeFileSync(credFile, credentialsFileText('alpha', alpha.accessKey, alpha.secret, 'us-east-1')
-    + credentialsFileText('beta', beta.accessKey, beta.secret, 'us-east-1'));
+  writeFileSync(credFile, credentialsFileText('alpha', alpha.accessKey, alpha.secret, region)
+    + credentialsFileText('beta', beta.accessKey, beta.secret, region));
 
   const clients: EC2Client[] = [];
   return {
-    app, endpoint, dataDir, alpha, beta,
-    client(cred = alpha, region = 'us-east-1') {
+    backend: TEST_BACKEND, region, app, endpoint, dataDir, alpha, beta,
+    client(cred = alpha, clientRegion = region) {
       const c = new EC2Client({
-        endpoint, region, maxAttempts: 1,
+        endpoint, region: clientRegion, maxAttempts: 1,
         credentials: { accessKeyId: cred.accessKey, secretAccessKey: cred.secret },
       });
       clients.push(c);
       return c;
     },
-    async cli(args, cred = alpha, region = 'us-east-1') {
+    async cli(args, cred = alpha, cliRegion = region) {
       const profile = cred === beta ? 'beta' : 'alpha';
       try {
-        const { stdout, stderr } = await run('aws', ['--endpoint-url', endpoint, '--region', region, '--output', 'json', 'ec2', ...args], {
+        const { stdout, stderr } = await run('aws', ['--endpoint-url', endpoint, '--region', cliRegion, '--output', 'json', 'ec2', ...args], {
           env: { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credFile, AWS_PROFILE: profile, AWS_CONFIG_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1' },
         });
         return { ok: true, json: stdout.trim() ? JSON.parse(stdout) : undefined, stderr, code: 0 };

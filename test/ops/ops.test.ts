@@ -375,6 +375,19 @@ describe('configuration', () => {
     assert.ok(r.stderr.includes(missing), r.stderr);
   });
 
+  test('flags: a bad value or an unknown option → exit 2 naming it (server and manage CLI)', async () => {
+    const env = await baseEnv();
+    const bad = await all({ ...env, EC2API_PORT: String(await freePort()) }, ['--ec2api_listen_port=99999']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /ec2api_listen_port.*flag/);
+    const unknown = await all({ ...env, EC2API_PORT: String(await freePort()) }, ['--ec2api_listen_prt=1']);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, /ec2api_listen_prt/);
+    const check = await runToEnd(['src/bin/ec2-api-manage.ts', 'config', 'check', '--ec2api_listen_port=notaport'], env);
+    assert.equal(check.code, 2, check.stderr);
+    assert.match(check.stderr, /ec2api_listen_port/);
+  });
+
   test('port: INI file, overridden by EC2API_PORT, overridden by a flag', async () => {
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     const file = iniFile(`[DEFAULT]\nec2api_listen_port = ${p1}\n`);

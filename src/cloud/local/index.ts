@@ -5,6 +5,7 @@
  */
 import type { Config } from '../../config/config.js';
 import { AWS_REGIONS } from '../../kit/aws-regions.js';
+import { parsePublicKey } from '../../kit/key-material.js';
 import type { Store } from '../../store/store.js';
 import { ProviderError } from '../errors.js';
 import type { CloudContext, CloudProvider, ComputeService, IdentityService, NetworkService } from '../provider.js';
@@ -34,6 +35,11 @@ export function createLocalProvider(store: Store, config: Config): CloudProvider
       return r && toRecord(r);
     },
     async importKeyPair(ctx, name, publicKey) {
+      try {
+        parsePublicKey(publicKey, { allowEcdsa: true }); // Nova refuses what it cannot parse
+      } catch {
+        throw new ProviderError('BadRequest', 'Keypair data is invalid: failed to generate fingerprint');
+      }
       const { count } = await db.selectFrom('local_key_pairs').select((eb) => eb.fn.countAll<number>().as('count'))
         .where('project_id', '=', ctx.projectId).where('region', '=', ctx.region).executeTakeFirstOrThrow();
       if (Number(count) >= MAX_KEY_PAIRS) throw new ProviderError('QuotaExceeded', 'Quota exceeded: key pairs');
