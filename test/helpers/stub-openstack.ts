@@ -1,0 +1,87 @@
+/**
+ * A programmable stand-in for Keystone and Nova/Neutron, for the failures a real
+ * cloud cannot be made to show on demand (5xx, timeouts, quota answers, 401/403).
+ * Keystone answers enough for the service to authenticate one EC2 credential;
+ * every compute/network call goes to `handler`, which tests replace.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StubReply { status: number; body?: unknown; delayMs?: number }
+export type StubHandler = (method: string, path: string, body: unknown) => StubReply;
+
+export interface StubCloud {
+  url: string;
+  access: string;
+  secret: string;
+  projectId: string;
+  /** Calls seen, `${service} ${method} ${path}`. */
+  calls: string[];
+  /** X-Auth-Token of each compute/network call. */
+  tokens: string[];
+  handler: StubHandler;
+  keystoneDown: boolean;
+  close(): Promise<void>;
+}
+
+export async function startStubCloud(): Promise<StubCloud> {
+  const access = 'a'.repeat(32);
+  const secret = 's'.repeat(32);
+  const projectId = 'p'.repeat(32);
+  let base = '';
+  const token = () => ({
+    token: {
+      expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      user: { id: 'user-1' }, project: { id: projectId, name: 'stub' }, roles: [{ name: 'member' }],
+      catalog: [
+        { type: 'compute', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: `${base}/compute/v2.1` }] },
+        { type: 'network', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: `${base}/network` }] },
+      ],
+    },
+  });
+  const stub: StubCloud = {
+    url: '', access, secret, projectId, calls: [], tokens: [], keystoneDown: false,
+    handler: () => ({ status: 500, body: { computeFault: { message: 'no handler', code: 500 } } }),
+    close: async () => {},
+  };
+  const send = (res: ServerResponse, reply: StubReply, headers: Record<string, string> = {}) => {
+    const write = () => {
+      if (res.destroyed) return;
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...headers });
+      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    };
+    if (reply.delayMs) setTimeout(write, reply.delayMs);
+    else write();
+  };
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString();
+    const body = text ? JSON.parse(text) : undefined;
+    const path = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    if (path.startsWith('/identity/')) {
+      stub.calls.push(`identity ${method} ${path}`);
+      if (stub.keystoneDown) { req.socket.destroy(); return; }
+      if (path === '/identity/v3/auth/tokens' && method === 'POST') return send(res, { status: 201, body: token() }, { 'x-subject-token': 'service-token' });
+      if (path === `/identity/v3/credentials/${createHash('sha256').update(access).digest('hex')}`) {
+        return send(res, { status: 200, body: { credential: { type: 'ec2', user_id: 'user-1', project_id: projectId, blob: JSON.stringify({ access, secret }) } } });
+      }
+      if (path.startsWith('/identity/v3/credentials/')) return send(res, { status: 404, body: { error: { code: 404, message: 'Could not find credential' } } });
+      if (path === '/identity/v3/ec2tokens') return send(res, { status: 200, body: token() }, { 'x-subject-token': 'user-token' });
+      if (path === '/identity/v3/regions') return send(res, { status: 200, body: { regions: [{ id: 'RegionOne' }] } });
+      return send(res, { status: 404, body: { error: { code: 404, message: 'not found' } } });
+    }
+    const service = path.split('/')[1];
+    const rest = path.slice(service.length + 1);
+    stub.calls.push(`${service} ${method} ${rest}`);
+    stub.tokens.push(String(req.headers['x-auth-token'] ?? ''));
+    send(res, stub.handler(method, `/${service}${rest}`, body));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stub.url = base;
+  stub.close = () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); });
+  return stub;
+}
