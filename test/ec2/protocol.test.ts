@@ -1,8 +1,9 @@
 /** The wire protocol through the running server: envelopes, errors, parameter validation, DryRun. */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  CreateKeyPairCommand, DeleteTagsCommand, DescribeKeyPairsCommand, DescribeRegionsCommand, DescribeTagsCommand,
+  CreateKeyPairCommand, DeleteKeyPairCommand, DeleteTagsCommand, DescribeKeyPairsCommand, DescribeRegionsCommand, DescribeTagsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -12,8 +13,13 @@ import { expectEc2Error } from '../helpers/expect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
+const run = randomBytes(3).toString('hex');
+const envelopeKey = `envelope-${run}`;
 before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.client().send(new DeleteKeyPairCommand({ KeyName: envelopeKey })).catch(() => undefined);
+  await s.close();
+});
 
 /** Signs a raw Query request as an SDK would and sends it, so tests can send what no SDK sends. */
 async function signedQuery(params: Record<string, string>, opts: { method?: 'GET' | 'POST'; path?: string } = {}) {
@@ -21,7 +27,7 @@ async function signedQuery(params: Record<string, string>, opts: { method?: 'GET
   const url = new URL(s.endpoint);
   const body = new URLSearchParams(params).toString();
   const signer = new SignatureV4({
-    service: 'ec2', region: 'us-east-1', sha256: Sha256,
+    service: 'ec2', region: s.region, sha256: Sha256,
     credentials: { accessKeyId: s.alpha.accessKey, secretAccessKey: s.alpha.secret },
   });
   const request = {
@@ -41,15 +47,15 @@ const message = (xml: string) => /<Message>([^<]*)<\/Message>/.exec(xml)?.[1] ??
 
 describe('response envelope', () => {
   test('success: namespace, requestId first, item lists', async () => {
-    const r = await signedQuery({ Action: 'DescribeRegions', Version: '2016-11-15', 'RegionName.1': 'us-east-1' });
+    const r = await signedQuery({ Action: 'DescribeRegions', Version: '2016-11-15', 'RegionName.1': s.region });
     assert.equal(r.status, 200);
     assert.match(r.text, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
-    assert.match(r.text, /<DescribeRegionsResponse xmlns="http:\/\/ec2.amazonaws.com\/doc\/2016-11-15\/"><requestId>[0-9a-f-]{36}<\/requestId><regionInfo><item><optInStatus>opt-in-not-required<\/optInStatus><regionName>us-east-1<\/regionName><regionEndpoint>http:\/\/127\.0\.0\.1:\d+<\/regionEndpoint><\/item><\/regionInfo><\/DescribeRegionsResponse>$/);
+    assert.match(r.text, new RegExp(`<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>[0-9a-f-]{36}</requestId><regionInfo><item><optInStatus>opt-in-not-required</optInStatus><regionName>${s.region}</regionName><regionEndpoint>http://127\\.0\\.0\\.1:\\d+/?</regionEndpoint></item></regionInfo></DescribeRegionsResponse>$`));
   });
 
   test('operations without output answer <return>true</return>', async () => {
-    await s.client().send(new CreateKeyPairCommand({ KeyName: 'envelope' }));
-    const ids = await s.client().send(new DescribeKeyPairsCommand({ KeyNames: ['envelope'] }));
+    await s.client().send(new CreateKeyPairCommand({ KeyName: envelopeKey }));
+    const ids = await s.client().send(new DescribeKeyPairsCommand({ KeyNames: [envelopeKey] }));
     const r = await signedQuery({ Action: 'DeleteTags', Version: '2016-11-15', 'ResourceId.1': ids.KeyPairs![0].KeyPairId!, 'Tag.1.Key': 'x' });
     assert.equal(r.status, 200, r.text);
     assert.match(r.text, /<DeleteTagsResponse [^>]*><requestId>[^<]+<\/requestId><return>true<\/return><\/DeleteTagsResponse>/);
@@ -58,7 +64,7 @@ describe('response envelope', () => {
   test('GET with the query string and any path', async () => {
     const r = await signedQuery({ Action: 'DescribeRegions', Version: '2016-11-15' }, { method: 'GET', path: '/services/Cloud/' });
     assert.equal(r.status, 200, r.text);
-    assert.match(r.text, /<regionName>eu-west-1<\/regionName>/);
+    assert.match(r.text, new RegExp(`<regionName>${s.region}</regionName>`));
   });
 
   test('error document with RequestID', async () => {
