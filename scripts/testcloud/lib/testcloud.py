@@ -12,6 +12,7 @@ One process per step, plain REST over urllib (no openstack CLI: ~2 s per call).
 
 STATE is the directory holding ids.json (written by 'register').
 """
+import http.client
 import json
 import os
 import sys
@@ -80,6 +81,8 @@ def call(method, url, token=None, body=None, raw=None, headers=None,
             status, rhdrs, content = r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
         status, rhdrs, content = e.code, e.headers, e.read()
+    except (OSError, http.client.HTTPException) as e:
+        raise ApiError('%s %s -> %s: %s' % (method, url, type(e).__name__, e))
     try:
         js = json.loads(content) if content else None
     except ValueError:
@@ -119,6 +122,9 @@ def wait_for(what, fn, timeout, interval=1.0):
 
 # ---------------------------------------------------------------- register
 def cmd_register(state):
+    """Create (or find) everything; the DB is fresh, so POST first and look up only on 409.
+    Independent calls run in a few threads (keystone's token validation is ~50 ms of CPU per call)."""
+    from concurrent.futures import ThreadPoolExecutor
     t0 = time.time()
     tok, _ = get_token('admin', 'admin', 'admin')
 
@@ -127,58 +133,76 @@ def cmd_register(state):
         return js[coll]
 
     def ensure(kind, coll, body, **q):
-        found = find(coll, **(q or {'name': body['name']}))
-        if found:
-            return found[0]
-        _, _, js = call('POST', KEYSTONE + '/' + coll, tok, {kind: body}, expect=(201,))
-        return js[kind]
+        st, _, js = call('POST', KEYSTONE + '/' + coll, tok, {kind: body}, expect=(201, 409))
+        if st == 201:
+            return js[kind]
+        return find(coll, **(q or {'name': body['name']}))[0]
 
-    projects = {p: ensure('project', 'projects', {'name': p, 'domain_id': 'default',
-                                                  'description': 'ec2api test cloud'})['id']
-                for p in ['service', 'demo', 'alt']}
-    projects['admin'] = find('projects', name='admin')[0]['id']
-    roles = {r: ensure('role', 'roles', {'name': r})['id'] for r in ['admin', 'member', 'reader', 'service']}
+    def pmap(fn, items):
+        with ThreadPoolExecutor(max_workers=4) as ex:
+            return list(ex.map(fn, items))
 
-    def user(name, password, project):
-        return ensure('user', 'users', {'name': name, 'password': password, 'domain_id': 'default',
-                                        'default_project_id': projects[project]})['id']
+    # sequential first calls: keystone's policy enforcer loads its rules lazily on the first request,
+    # and parallel first requests got 403 from it (seen once)
+    admin_project = find('projects', name='admin')[0]['id']
+    roles = {r['name']: r['id'] for r in find('roles')}
+    projects = dict(zip(['service', 'demo', 'alt'], pmap(
+        lambda p: ensure('project', 'projects', {'name': p, 'domain_id': 'default',
+                                                 'description': 'ec2api test cloud'})['id'],
+        ['service', 'demo', 'alt'])))
+    projects['admin'] = admin_project
+    for r in ['admin', 'member', 'reader', 'service']:
+        if r not in roles:
+            roles[r] = ensure('role', 'roles', {'name': r})['id']
 
-    def grant(uid, project, role):
-        call('PUT', KEYSTONE + '/projects/%s/users/%s/roles/%s' % (projects[project], uid, roles[role]),
-             tok, expect=(201, 204))
-
-    users = {'admin': find('users', name='admin')[0]['id']}
-    for name in SERVICE_USERS:
-        users[name] = user(name, SERVICE_PASSWORD, 'service')
-        grant(users[name], 'service', 'admin')
-        grant(users[name], 'service', 'service')
+    # user -> (password, project, roles on that project)
     # EC2 service account: 'service' is enough for POST /v3/ec2tokens; 'admin' lets it read
     # every user's EC2 secret (GET /v3/credentials?type=ec2) to verify signatures locally.
-    users[EC2API_USER] = user(EC2API_USER, EC2API_PASSWORD, 'service')
-    grant(users[EC2API_USER], 'service', 'service')
-    grant(users[EC2API_USER], 'service', 'admin')
+    wanted = {name: (SERVICE_PASSWORD, 'service', ['admin', 'service']) for name in SERVICE_USERS}
+    wanted[EC2API_USER] = (EC2API_PASSWORD, 'service', ['service', 'admin'])
     for name, (project, password) in TEST_USERS.items():
-        users[name] = user(name, password, project)
-        grant(users[name], project, 'member')
+        wanted[name] = (password, project, ['member'])
 
-    for stype, sname, url in CATALOG:
-        svc = ensure('service', 'services', {'type': stype, 'name': sname, 'enabled': True}, type=stype)
+    def make_user(name):
+        password, project, rs = wanted[name]
+        uid = ensure('user', 'users', {'name': name, 'password': password, 'domain_id': 'default',
+                                       'default_project_id': projects[project]})['id']
+        for r in rs:
+            call('PUT', KEYSTONE + '/projects/%s/users/%s/roles/%s' % (projects[project], uid, roles[r]),
+                 tok, expect=(201, 204))
+        return uid
+    service_users = SERVICE_USERS + [EC2API_USER]
+    users = dict(zip(service_users, pmap(make_user, service_users)))
+
+    def make_service(entry):
+        stype, sname, url = entry
+        found = find('services', type=stype)
+        svc = found[0] if found else ensure('service', 'services', {'type': stype, 'name': sname, 'enabled': True})
         have = {e['interface'] for e in find('endpoints', service_id=svc['id'])}
         for iface in ('public', 'internal', 'admin'):
             if iface not in have:
                 call('POST', KEYSTONE + '/endpoints', tok, {'endpoint': {
                     'service_id': svc['id'], 'interface': iface, 'url': url,
                     'region_id': REGION, 'enabled': True}}, expect=(201,))
+    pmap(make_service, CATALOG)
+    # service users + catalog exist: the OpenStack services may start (nova looks placement up)
+    if os.environ.get('TESTCLOUD_SERVICES_MARKER'):
+        open(os.environ['TESTCLOUD_SERVICES_MARKER'], 'w').close()
+    log('service users and catalog done after %.1fs' % (time.time() - t0))
 
-    ec2 = {}
-    for name, (project, _) in TEST_USERS.items():
+    users.update(zip(TEST_USERS, pmap(make_user, list(TEST_USERS))))
+    users['admin'] = find('users', name='admin')[0]['id']
+
+    def make_ec2(name):
+        project = TEST_USERS[name][0]
         url = KEYSTONE + '/users/%s/credentials/OS-EC2' % users[name]
         _, _, js = call('GET', url, tok, expect=(200,))
         mine = [c for c in js['credentials'] if c['tenant_id'] == projects[project]]
         if not mine:
             _, _, js = call('POST', url, tok, {'tenant_id': projects[project]}, expect=(201,))
             mine = [js['credential']]
-        ec2[name] = {'access': mine[0]['access'], 'secret': mine[0]['secret']}
+        return {'access': mine[0]['access'], 'secret': mine[0]['secret']}
+    ec2 = dict(zip(TEST_USERS, pmap(make_ec2, list(TEST_USERS))))
 
     ids = {'projects': projects, 'users': users, 'roles': roles, 'ec2': ec2}
     tmp = os.path.join(state, 'ids.json.tmp')
@@ -384,14 +408,15 @@ def cmd_check_ec2(state):
 
     svc_tok, _ = get_token(EC2API_USER, EC2API_PASSWORD, 'service')
     url = KEYSTONE + '/ec2tokens'
-    for name in TEST_USERS:
-        c = ids['ec2'][name]
-        st, hdrs, js = call('POST', url, svc_tok, {'credentials': sigv4_request(c['access'], c['secret'])},
-                            expect=None)
-        proj = (js or {}).get('token', {}).get('project', {}).get('id')
-        check('%s: SigV4 via ec2tokens (service token) -> 200, project' % name,
-              st == 200 and proj == ids['projects'][name] and hdrs.get('X-Subject-Token'),
-              'HTTP %s project %s' % (st, proj))
+    for attempt in (1, 2):  # twice: the 2nd call reads the credential from keystone's cache
+        for name in TEST_USERS:
+            c = ids['ec2'][name]
+            st, hdrs, js = call('POST', url, svc_tok, {'credentials': sigv4_request(c['access'], c['secret'])},
+                                expect=None)
+            proj = (js or {}).get('token', {}).get('project', {}).get('id')
+            check('%s: SigV4 via ec2tokens (service token) -> 200, project #%d' % (name, attempt),
+                  st == 200 and proj == ids['projects'][name] and hdrs.get('X-Subject-Token'),
+                  'HTTP %s project %s' % (st, proj))
     c = ids['ec2']['demo']
     st, _, _ = call('POST', url, svc_tok, {'credentials': sigv4_request(c['access'], 'wrong' + c['secret'])},
                     expect=None)
