@@ -100,7 +100,7 @@ describe('upstream error mapping (OpenStack backend, stub cloud)', () => {
     stub.handler = (_m, p) => (p.startsWith('/compute')
       ? { status: 200, body: { quota_set: { instances: 10, cores: 20, ram: 51200, key_pairs: 100 } } }
       : { status: 200, body: { quota: { floatingip: 7, security_group: 10, security_group_rule: 100, port: 50 } } });
-    const r = await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['max-instances', 'max-elastic-ips'] as AccountAttributeName[] }));
+    const r = await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['max-instances', 'max-elastic-ips'] as unknown as AccountAttributeName[] }));
     assert.deepEqual(r.AccountAttributes?.map((a) => [a.AttributeName, a.AttributeValues?.[0].AttributeValue]), [['max-instances', '10'], ['max-elastic-ips', '7']]);
   });
 
