@@ -36,10 +36,8 @@ function attrsOf(resource: Resource, record: KeyPairRecord): KeyAttrs {
 
 /** Every key pair of the project in this region, each with its EC2 id (assigned on first sight) and tags. */
 async function listKeys(ctx: ActionContext): Promise<KeyView[]> {
-  const [records, mapped] = await Promise.all([
-    ctx.cloud.compute.listKeyPairs(ctx.cloudCtx),
-    ctx.store.listResources(ctx.projectId, ctx.region, 'key-pair'),
-  ]);
+  const records = await ctx.cloud.compute.listKeyPairs(ctx.cloudCtx);
+  const mapped = await ctx.store.listResources(ctx.projectId, ctx.region, 'key-pair');
   const byName = new Map(mapped.map((r) => [r.osId, r]));
   const views: Omit<KeyView, 'tags'>[] = [];
   for (const record of records) {
@@ -57,8 +55,11 @@ async function listKeys(ctx: ActionContext): Promise<KeyView[]> {
     byName.delete(record.name);
     views.push({ record, resource });
   }
-  // Mappings whose key pair was deleted outside EC2.
-  for (const stale of byName.values()) await ctx.store.deleteResource(ctx.projectId, stale.id);
+  // Mappings whose key pair was deleted outside EC2. A key created while this listing ran
+  // has its mapping but is missing from `records`: ask the cloud before forgetting it.
+  for (const stale of byName.values()) {
+    if (!(await ctx.cloud.compute.getKeyPair(ctx.cloudCtx, stale.osId))) await ctx.store.deleteResource(ctx.projectId, stale.id);
+  }
   const tags = await ctx.store.tagsOf(ctx.projectId, views.map((v) => v.resource.id));
   return views.map((v) => ({ ...v, tags: tags.get(v.resource.id) ?? [] }));
 }

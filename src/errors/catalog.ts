@@ -52,7 +52,7 @@ export const ERRORS = {
     ),
   incompleteSignature: (message: string) => new Ec2Error('IncompleteSignature', message, 400),
   missingAuthenticationToken: () =>
-    new Ec2Error('MissingAuthenticationToken', 'Request is missing Authentication Token', 401),
+    new Ec2Error('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
   requestExpired: (message = 'Request has expired.') => new Ec2Error('RequestExpired', message, 400),
   optInRequired: (message: string) => new Ec2Error('OptInRequired', message, 403),
   keyPairDuplicate: (name: string) =>

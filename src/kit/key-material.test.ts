@@ -79,7 +79,7 @@ const sshMpint = (mag: Buffer) => ssh((mag[0] & 0x80) !== 0 ? Buffer.concat([Buf
 function assertFormatError(fn: () => unknown, label?: string) {
   assert.throws(
     fn,
-    (e: unknown) => e instanceof Ec2Error && e.code === 'InvalidKeyPair.Format' && e.message === INVALID_PUBLIC_KEY_MESSAGE,
+    (e: unknown) => e instanceof Ec2Error && e.code === 'InvalidKey.Format' && e.message === INVALID_PUBLIC_KEY_MESSAGE,
     label,
   );
 }
@@ -403,7 +403,7 @@ describe('parsePublicKey — fixtures', () => {
     assertFormatError(() => parsePublicKey(`ssh-rsa ${smallBlob.toString('base64')}`));
   });
 
-  test('garbage and malformed keys → InvalidKeyPair.Format', () => {
+  test('garbage and malformed keys → InvalidKey.Format', () => {
     const rsaB64 = tokens(FIX_RSA)[1];
     const rsaBlob = Buffer.from(rsaB64, 'base64');
     const cases = [

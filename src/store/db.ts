@@ -69,6 +69,9 @@ export function openDb(url: string, poolSize = 10): StoreDb {
     database: u.pathname.replace(/^\//, ''),
     max: poolSize,
   });
+  // An idle connection the server ends (restart, failover, pg_terminate_backend) is reported as a
+  // pool 'error' event; unhandled, it would crash the process. pg drops that client and opens a new one on demand.
+  pool.on('error', () => {});
   return { dialect, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
 }
 
