@@ -14,15 +14,9 @@ import { Metrics } from '../observability/metrics.js';
 import { compileAll } from '../protocol/model.js';
 import { migrate, openDb } from '../store/db.js';
 import { Store } from '../store/store.js';
-import { Ec2Pipeline } from './pipeline.js';
+import { Ec2Pipeline, type PipelineDeps } from './pipeline.js';
 
-export interface App {
-  config: Config;
-  store: Store;
-  cloud: CloudProvider;
-  credentials: CredentialSource;
-  logger: Logger;
-  metrics: Metrics;
+export interface App extends PipelineDeps {
   pipeline: Ec2Pipeline;
   close(): Promise<void>;
 }

@@ -17,7 +17,8 @@ export interface Tag { Key: string; Value: string }
 
 const now = () => new Date().toISOString();
 
-function isUniqueViolation(e: unknown): boolean {
+/** True for a unique/primary-key violation on any of the three dialects. */
+export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; errno?: number; message?: string };
   return err?.code === 'ER_DUP_ENTRY' || err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
     || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint|Duplicate entry|duplicate key/i.test(err?.message ?? '');

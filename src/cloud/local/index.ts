@@ -6,17 +6,13 @@
 import type { Config } from '../../config/config.js';
 import { AWS_REGIONS } from '../../kit/aws-regions.js';
 import { parsePublicKey } from '../../kit/key-material.js';
-import type { Store } from '../../store/store.js';
+import { isUniqueViolation, type Store } from '../../store/store.js';
 import { ProviderError } from '../errors.js';
 import type { CloudContext, CloudProvider, ComputeService, IdentityService, NetworkService } from '../provider.js';
 import type { KeyPairRecord } from '../records.js';
 
 const MAX_KEY_PAIRS = 5000; // AWS's per-region key pair quota
 
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === 'ER_DUP_ENTRY' || err?.code === '23505' || /UNIQUE constraint|Duplicate entry|duplicate key/i.test(err?.message ?? '');
-}
 
 export function createLocalProvider(store: Store, config: Config): CloudProvider {
   const db = store.db;
