@@ -23,7 +23,6 @@ interface KeyView { record: KeyPairRecord; resource: Resource; tags: Tag[] }
 function validateKeyName(name: string, param = 'KeyName') {
   if (name.length === 0) throw ERRORS.invalidParameterValue(param, name, 'The key name must not be empty.');
   if (name.length > 255) throw ERRORS.invalidParameterValue(param, name, 'The key name can be at most 255 characters.');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point
   if (!/^[\x20-\x7e]+$/.test(name)) throw ERRORS.invalidParameterValue(param, name, 'The key name must be printable ASCII.');
 }
 
@@ -85,6 +84,9 @@ const keyFilters: FilterTable<KeyView> = {
 };
 
 async function importIntoCloud(ctx: ActionContext, name: string, publicKey: string, attrs: KeyAttrs, tags: Tag[]) {
+  // A mapping of an earlier key of the same name (deleted outside EC2) must not be reused. Look it up before
+  // the import: once the key is in the cloud, a concurrent DescribeKeyPairs may map it, and that mapping is this key's.
+  const stale = await ctx.store.findResourceByOsId(ctx.projectId, ctx.region, 'key-pair', name);
   let record: KeyPairRecord;
   try {
     record = await ctx.cloud.compute.importKeyPair(ctx.cloudCtx, name, publicKey);
@@ -94,10 +96,15 @@ async function importIntoCloud(ctx: ActionContext, name: string, publicKey: stri
     throw e;
   }
   try {
-    // A stale mapping of an earlier key of the same name (deleted outside EC2) must not be reused.
-    const stale = await ctx.store.findResourceByOsId(ctx.projectId, ctx.region, 'key-pair', name);
     if (stale) await ctx.store.deleteResource(ctx.projectId, stale.id);
-    const resource = await ctx.store.createResource(ctx.projectId, ctx.region, 'key-pair', name, attrs);
+    let resource = await ctx.store.createResource(ctx.projectId, ctx.region, 'key-pair', name, attrs);
+    const seen = resource.attrs as Partial<KeyAttrs>;
+    if (seen.fingerprint !== attrs.fingerprint || seen.keyType !== attrs.keyType) {
+      // A concurrent DescribeKeyPairs mapped the key first, with attributes parsed from its public key
+      // (for a created RSA key not AWS's fingerprint): keep its id, store ours.
+      await ctx.store.updateResourceAttrs(ctx.projectId, resource.id, attrs);
+      resource = { ...resource, attrs: { ...attrs } };
+    }
     await applyCreateTags(ctx, resource.id, tags);
     return { record, resource };
   } catch (e) {
@@ -146,7 +153,7 @@ defineAction('DeleteKeyPair', {
     if (input.KeyPairId !== undefined) {
       if (!isValidId('key-pair', input.KeyPairId)) throw ERRORS.malformedId(input.KeyPairId, 'KeyPairId');
       resource = await ctx.store.findResource(ctx.projectId, ctx.region, input.KeyPairId);
-      if (!resource || resource.kind !== 'key-pair') throw ERRORS.notFound('key-pair', input.KeyPairId, `The key pair ID '${input.KeyPairId}' does not exist`);
+      if (resource?.kind !== 'key-pair') throw ERRORS.notFound('key-pair', input.KeyPairId, `The key pair ID '${input.KeyPairId}' does not exist`);
       if (name !== undefined && name !== resource.osId) {
         throw ERRORS.invalidParameterCombination(`KeyPairId ${input.KeyPairId} does not name the key pair '${name}'`);
       }
