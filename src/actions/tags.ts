@@ -26,8 +26,12 @@ defineAction('CreateTags', {
     const tags = validateTags(input.Tags, 'Tag');
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw ERRORS.tagLimitExceeded(tagLimitMessage());
     await checkResources(ctx, input.Resources);
-    const over = await ctx.store.putTags(ctx.projectId, [...new Set(input.Resources)], tags, MAX_TAGS_PER_RESOURCE);
+    const { over, missing } = await ctx.store.putTags(ctx.projectId, [...new Set(input.Resources)], tags, MAX_TAGS_PER_RESOURCE);
     if (over) throw ERRORS.tagLimitExceeded(`${tagLimitMessage()} (${over})`);
+    if (missing) { // deleted since checkResources
+      const kind = kindOfId(missing) ?? 'key-pair';
+      throw ERRORS.notFound(kind, missing, `The ${RESOURCE_TYPES[kind]} ID '${missing}' does not exist`);
+    }
     return {};
   },
 });

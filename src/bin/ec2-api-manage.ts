@@ -58,11 +58,11 @@ async function main() {
   const store = new Store(openDb(config.database.connection, 2));
   try {
     if (group === 'db' && command === 'sync') {
-      const applied = await migrate(store.db);
+      const applied = await migrate(store.db, store.dialect);
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
       return;
     }
-    await migrate(store.db);
+    await migrate(store.db, store.dialect);
     if (group === 'credentials' && command === 'create') {
       if (!values.project) fail('credentials create needs --project NAME');
       const project = await store.getOrCreateProject(values.project);

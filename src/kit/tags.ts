@@ -62,5 +62,6 @@ export function tagsFromSpecifications(specs: TagSpecification[] | undefined, re
 /** Writes tags of a newly created resource. */
 export async function applyCreateTags(ctx: ActionContext, resourceId: string, tags: Tag[]): Promise<void> {
   if (tags.length === 0) return;
-  await ctx.store.putTags(ctx.projectId, [resourceId], tags, MAX_TAGS_PER_RESOURCE);
+  const { over, missing } = await ctx.store.putTags(ctx.projectId, [resourceId], tags, MAX_TAGS_PER_RESOURCE);
+  if (over || missing) throw new Error(`tags of new resource ${resourceId} not written (${over ? 'limit' : 'gone'})`);
 }

@@ -23,7 +23,7 @@ export interface App extends PipelineDeps {
 
 export async function openStore(config: Config): Promise<Store> {
   const store = new Store(openDb(config.database.connection, config.database.max_pool_size));
-  await migrate(store.db);
+  await migrate(store.db, store.dialect);
   return store;
 }
 

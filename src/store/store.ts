@@ -152,6 +152,8 @@ export class Store {
   /** Removes the mapping and the object's tags, atomically. */
   async deleteResource(projectId: string, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // Lock the resource row first, in the same order as putTags, so the two cannot deadlock.
+      if (this.dialect !== 'sqlite') await trx.selectFrom('resources').select('id').where('id', '=', id).forUpdate().execute();
       await trx.deleteFrom('tags').where('project_id', '=', projectId).where('resource_id', '=', id).execute();
       await trx.deleteFrom('resources').where('project_id', '=', projectId).where('id', '=', id).execute();
     });
@@ -181,21 +183,21 @@ export class Store {
   /**
    * Adds or overwrites tags on resources, in one transaction; `limit` is checked
    * inside it, so concurrent writers cannot push a resource past it together.
-   * Returns the id of a resource that would exceed the limit (nothing is written then).
+   * Nothing is written when a resource would exceed the limit (`over`) or no longer exists (`missing`).
    */
-  async putTags(projectId: string, resourceIds: string[], tags: Tag[], limit: number): Promise<string | undefined> {
+  async putTags(projectId: string, resourceIds: string[], tags: Tag[], limit: number): Promise<{ over?: string; missing?: string }> {
     return this.db.transaction().execute(async (trx) => {
       for (const resourceId of resourceIds) {
         // Lock the resource's row: tag rows may not exist yet, so they cannot be locked.
         // SQLite serializes writers already and has no FOR UPDATE.
-        if (this.dialect !== 'sqlite') {
-          await trx.selectFrom('resources').select('id').where('id', '=', resourceId).forUpdate().execute();
-        }
+        const row = await trx.selectFrom('resources').select('id').where('project_id', '=', projectId).where('id', '=', resourceId)
+          .$if(this.dialect !== 'sqlite', (q) => q.forUpdate()).executeTakeFirst();
+        if (!row) return { missing: resourceId };
         const existing = await trx.selectFrom('tags').select('key')
           .where('project_id', '=', projectId).where('resource_id', '=', resourceId).execute();
         const keys = new Set(existing.map((r) => r.key));
         for (const t of tags) keys.add(t.Key);
-        if (keys.size > limit) return resourceId;
+        if (keys.size > limit) return { over: resourceId };
       }
       for (const resourceId of resourceIds) {
         for (const t of tags) {
@@ -208,7 +210,7 @@ export class Store {
           }
         }
       }
-      return undefined;
+      return {};
     });
   }
 

@@ -10,7 +10,7 @@ import { runCloudContract } from './suite.js';
 runCloudContract('local', async () => {
   const database = await createTestDatabase();
   const store = new Store(openDb(database.url));
-  await migrate(store.db);
+  await migrate(store.db, store.dialect);
   const config = loadConfig({ env: {}, argv: [] });
   const ctx = (projectId: string) => ({ requestId: randomUUID(), projectId, userId: 'u', region: 'us-east-1' });
   return {
