@@ -68,7 +68,7 @@ export class Ec2Pipeline {
   async handle(req: IncomingRequest): Promise<Ec2Response & { log: Record<string, unknown> }> {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
-    const { config, logger, metrics } = this.deps;
+    const { logger, metrics } = this.deps;
     const log: Record<string, unknown> = { request_id: requestId, action: req.params.Action ?? null };
     let status = 200;
     let code: string | undefined;
@@ -90,7 +90,6 @@ export class Ec2Pipeline {
     metrics.requests.inc({ action, status: String(status), code: code ?? '' });
     metrics.duration.observe({ action }, seconds);
     Object.assign(log, { status, code, duration_ms: Math.round(seconds * 1e6) / 1e3 });
-    void config;
     return {
       status,
       headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId },
