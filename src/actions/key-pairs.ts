@@ -92,6 +92,11 @@ async function importIntoCloud(ctx: ActionContext, name: string, publicKey: stri
     record = await ctx.cloud.compute.importKeyPair(ctx.cloudCtx, name, publicKey);
   } catch (e) {
     if (isProviderError(e, 'Conflict')) throw ERRORS.keyPairDuplicate(name);
+    // Nova restricts key names more than AWS (e.g. no '*', '/', ':' or edge spaces): name the parameter.
+    if (isProviderError(e, 'BadRequest')) {
+      if (/name/i.test(e.message)) throw ERRORS.invalidParameterValue('KeyName', name, `The cloud refused the name: ${e.message}`);
+      throw ERRORS.keyFormat(`The cloud refused the public key: ${e.message}`);
+    }
     if (isProviderError(e, 'QuotaExceeded')) throw ERRORS.resourceLimitExceeded(`Maximum number of key pairs has been reached (${name}).`);
     throw e;
   }
