@@ -22,6 +22,12 @@ export interface StubCloud {
   tokens: string[];
   handler: StubHandler;
   keystoneDown: boolean;
+  /** The service user may not read EC2 secrets (GET /v3/credentials/… → 403). */
+  credentialsForbidden: boolean;
+  /** The EC2 credential was deleted in Keystone. */
+  revoked: boolean;
+  /** Status /v3/ec2tokens answers (200: valid signature). */
+  ec2tokensStatus: number;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,7 @@ export async function startStubCloud(): Promise<StubCloud> {
     },
   });
   const stub: StubCloud = {
-    url: '', access, secret, projectId, calls: [], tokens: [], keystoneDown: false,
+    url: '', access, secret, projectId, calls: [], tokens: [], keystoneDown: false, credentialsForbidden: false, revoked: false, ec2tokensStatus: 200,
     handler: () => ({ status: 500, body: { computeFault: { message: 'no handler', code: 500 } } }),
     close: async () => {},
   };
@@ -65,11 +71,17 @@ export async function startStubCloud(): Promise<StubCloud> {
       stub.calls.push(`identity ${method} ${path}`);
       if (stub.keystoneDown) { req.socket.destroy(); return; }
       if (path === '/identity/v3/auth/tokens' && method === 'POST') return send(res, { status: 201, body: token() }, { 'x-subject-token': 'service-token' });
-      if (path === `/identity/v3/credentials/${createHash('sha256').update(access).digest('hex')}`) {
+      if (path.startsWith('/identity/v3/credentials/') && stub.credentialsForbidden) {
+        return send(res, { status: 403, body: { error: { code: 403, message: 'You are not authorized to perform the requested action: identity:get_credential.' } } });
+      }
+      if (path === `/identity/v3/credentials/${createHash('sha256').update(access).digest('hex')}` && !stub.revoked) {
         return send(res, { status: 200, body: { credential: { type: 'ec2', user_id: 'user-1', project_id: projectId, blob: JSON.stringify({ access, secret }) } } });
       }
       if (path.startsWith('/identity/v3/credentials/')) return send(res, { status: 404, body: { error: { code: 404, message: 'Could not find credential' } } });
-      if (path === '/identity/v3/ec2tokens') return send(res, { status: 200, body: token() }, { 'x-subject-token': 'user-token' });
+      if (path === '/identity/v3/ec2tokens') {
+        if (stub.ec2tokensStatus !== 200) return send(res, { status: stub.ec2tokensStatus, body: { error: { code: stub.ec2tokensStatus, message: 'refused' } } });
+        return send(res, { status: 200, body: token() }, { 'x-subject-token': 'user-token' });
+      }
       if (path === '/identity/v3/regions') return send(res, { status: 200, body: { regions: [{ id: 'RegionOne' }] } });
       return send(res, { status: 404, body: { error: { code: 404, message: 'not found' } } });
     }

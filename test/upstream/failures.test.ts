@@ -39,6 +39,9 @@ after(async () => {
 });
 beforeEach(() => {
   stub.keystoneDown = false;
+  stub.credentialsForbidden = false;
+  stub.revoked = false;
+  stub.ec2tokensStatus = 200;
   stub.calls.length = 0;
   stub.tokens.length = 0;
 });
@@ -130,5 +133,33 @@ describe('upstream error mapping (OpenStack backend, stub cloud)', () => {
     await ec2.send(new DescribeKeyPairsCommand({}));
     assert.ok(stub.calls.includes('compute GET /v2.1/os-keypairs'));
     assert.deepEqual(stub.tokens, ['user-token']);
+  });
+});
+
+describe('Keystone credential handling (stub cloud)', () => {
+  test('without leave to read secrets, every request is verified by /v3/ec2tokens', async () => {
+    stub.credentialsForbidden = true;
+    stub.handler = () => ({ status: 200, body: { keypairs: [] } });
+    for (let i = 0; i < 3; i++) await ec2.send(new DescribeKeyPairsCommand({}));
+    assert.equal(stub.calls.filter((c) => c === 'identity POST /identity/v3/ec2tokens').length, 3);
+    stub.ec2tokensStatus = 401; // Keystone says the signature is wrong
+    await expectEc2Error(ec2.send(new DescribeKeyPairsCommand({})), 'SignatureDoesNotMatch', { status: 403 });
+    stub.ec2tokensStatus = 404; // Keystone does not know the access key
+    await expectEc2Error(ec2.send(new DescribeKeyPairsCommand({})), 'AuthFailure', { status: 401 });
+  });
+
+  test('a deleted credential stops working once the secret cache expires (credential_cache_ttl = 0 here: at once)', async () => {
+    stub.handler = () => ({ status: 200, body: { keypairs: [] } });
+    await ec2.send(new DescribeKeyPairsCommand({})); // the caller's token is now cached
+    stub.revoked = true;
+    await expectEc2Error(ec2.send(new DescribeKeyPairsCommand({})), 'AuthFailure', { status: 401 });
+  });
+
+  test('with leave to read secrets, a wrong signature is refused without asking ec2tokens', async () => {
+    stub.handler = () => ({ status: 200, body: { keypairs: [] } });
+    const wrong = new EC2Client({ endpoint: s.endpoint, region: 'RegionOne', maxAttempts: 1, credentials: { accessKeyId: stub.access, secretAccessKey: 'not-it' } });
+    await expectEc2Error(wrong.send(new DescribeKeyPairsCommand({})), 'SignatureDoesNotMatch', { status: 403 });
+    assert.ok(!stub.calls.includes('identity POST /identity/v3/ec2tokens'));
+    wrong.destroy();
   });
 });
