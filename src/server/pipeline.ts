@@ -102,6 +102,9 @@ export class Ec2Pipeline {
     const { config, store, cloud, credentials } = this.deps;
     const sig = parseSignature(req);
     checkFreshness(sig, new Date(), config.DEFAULT.max_clock_skew);
+    if (sig.scope && sig.scope.service !== 'ec2') {
+      throw ERRORS.authFailure(`Credential should be scoped to correct service: 'ec2', not '${sig.scope.service}'.`);
+    }
     const principal: Principal = await credentials.authenticate(req, sig);
     const region = sig.scope?.region ?? config.DEFAULT.region_name;
     Object.assign(log, { project: principal.projectId, user: principal.userId, region, access_key: principal.accessKeyId });

@@ -40,13 +40,14 @@ interface SignOptions {
   accessKeyId?: string;
   secretAccessKey?: string;
   region?: string;
+  service?: string;
   signingDate?: Date;
   method?: 'GET' | 'POST';
 }
 
 function signer(o: SignOptions) {
   return new SignatureV4({
-    service: 'ec2', region: o.region ?? s.region, sha256: Sha256,
+    service: o.service ?? 'ec2', region: o.region ?? s.region, sha256: Sha256,
     credentials: { accessKeyId: o.accessKeyId ?? s.alpha.accessKey, secretAccessKey: o.secretAccessKey ?? s.alpha.secret },
   });
 }
@@ -370,6 +371,15 @@ describe('regions', () => {
     assert.equal(code(r.text), 'AuthFailure');
     assert.match(message(r.text), /moon-1/);
     await expectEc2Error(s.client().send(new DescribeKeyPairsCommand({ KeyNames: [lunar] })), 'InvalidKeyPair.NotFound');
+  });
+
+  test('a signature scoped to another service → AuthFailure naming it, and nothing is created', async () => {
+    const name = `s3scoped-${runId}`;
+    const r = await signedQuery({ Action: 'CreateKeyPair', Version: '2016-11-15', KeyName: name }, { service: 's3' });
+    assert.equal(r.status, 401);
+    assert.equal(code(r.text), 'AuthFailure');
+    assert.match(message(r.text), /'s3'/);
+    await expectEc2Error(s.client().send(new DescribeKeyPairsCommand({ KeyNames: [name] })), 'InvalidKeyPair.NotFound');
   });
 
   test('a region the backend does not serve → AuthFailure: an AWS region on OpenStack', {
