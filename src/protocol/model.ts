@@ -75,7 +75,9 @@ class ModelCompiler {
     if (ns.isListSchema()) {
       const item = ns.getValueSchema();
       const itemTraits = item.getMergedTraits() as { xmlName?: string };
-      return { kind: 'list', name, member: this.compile(item), itemXmlName: itemTraits.xmlName ?? 'item' };
+      // Without an xmlName trait a list item is `<member>` (Smithy's XML default, what the SDKs parse):
+      // EC2 names its items `item` explicitly, except InferenceDeviceInfoList (DescribeInstanceTypes).
+      return { kind: 'list', name, member: this.compile(item), itemXmlName: itemTraits.xmlName ?? 'member' };
     }
     if (ns.isMapSchema()) {
       return { kind: 'map', name, key: this.compile(ns.getKeySchema()), value: this.compile(ns.getValueSchema()) };
