@@ -73,7 +73,14 @@ export async function bootstrapFirstStart(app: App): Promise<{ created: boolean;
     return { created: false, file };
   }
   const project = await app.store.getOrCreateProject('default');
-  const cred = await app.store.createCredential(project.id, 'admin');
+  // Several processes may start on one empty store at once: only the one that finds no credentials
+  // while holding the project's row lock creates them (SQLite: BEGIN IMMEDIATE serializes writers).
+  const cred = await app.store.db.transaction().execute(async (trx) => {
+    if (app.store.dialect !== 'sqlite') await trx.selectFrom('projects').select('id').where('id', '=', project.id).forUpdate().execute();
+    if (await trx.selectFrom('credentials').select('access_key').limit(1).executeTakeFirst()) return undefined;
+    return app.store.createCredential(project.id, 'admin', trx);
+  });
+  if (!cred) return bootstrapFirstStart(app); // another process made them: save those
   writeCredentialsFile(file, credentialsFileText('default', cred.accessKey, cred.secret, app.config.DEFAULT.region_name));
   process.stdout.write(
     `\nFirst start: created project 'default' (account ${project.ownerId}) and EC2 credentials:\n` +

@@ -7,7 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery, type DialectAdapter, type Driver, Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteAdapter, SqliteDialect,
+} from 'kysely';
 import { createPool } from 'mysql2';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
@@ -35,17 +37,38 @@ function sqlitePath(url: string): string {
   return rest.replace(/^\/\//, '');
 }
 
+/**
+ * SQLite shared by several processes (one file, WAL): a transaction that reads before it writes
+ * (putTags, first start) fails at once with SQLITE_BUSY when another process writes, instead of
+ * waiting (busy_timeout); BEGIN IMMEDIATE takes the write lock up front. Migrations run in such a
+ * transaction too (SQLite's DDL is transactional), so processes starting together apply each once.
+ */
+class SharedSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => { await connection.executeQuery(CompiledQuery.raw('begin immediate')); };
+    return driver;
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new (class extends SqliteAdapter {
+      override get supportsTransactionalDdl() { return true; }
+    })();
+  }
+}
+
 export function openDb(url: string, poolSize = 10): StoreDb {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
     const file = sqlitePath(url);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const database = new SQLite(file);
+    // First, so that switching a new file to WAL waits for other processes opening it too.
+    database.pragma('busy_timeout = 5000');
     // WAL + NORMAL: crash-safe commits without an fsync per transaction on every read.
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 5000');
-    return { dialect, db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }) };
+    return { dialect, db: new Kysely<Database>({ dialect: new SharedSqliteDialect({ database }) }) };
   }
   const u = new URL(url.replace(/^[a-z]+\+[a-z0-9]+:/i, (s) => `${s.split('+')[0]}:`));
   if (dialect === 'mysql') {
@@ -75,7 +98,7 @@ export function openDb(url: string, poolSize = 10): StoreDb {
   return { dialect, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
 }
 
-/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a migration lock). */
+/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a migration lock; SQLite: BEGIN IMMEDIATE). */
 export async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();

@@ -69,12 +69,13 @@ export class Store {
     }
   }
 
-  async createCredential(projectId: string, userId = 'admin'): Promise<Credential> {
+  /** `db`: a transaction to create it in (default: the store). */
+  async createCredential(projectId: string, userId = 'admin', db: Kysely<Database> = this.db): Promise<Credential> {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
     const accessKey = `AKIA${[...randomBytes(16)].map((b) => alphabet[b % 32]).join('')}`;
     const secret = randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'X' : 'Y'));
     const row = { access_key: accessKey, secret, project_id: projectId, user_id: userId, created_at: now() };
-    await this.db.insertInto('credentials').values(row).execute();
+    await db.insertInto('credentials').values(row).execute();
     return { accessKey, secret, projectId, userId, createdAt: row.created_at };
   }
 

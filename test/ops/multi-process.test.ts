@@ -1,0 +1,317 @@
+/**
+ * Several `ec2-api` processes on ONE database, as operators run them behind a
+ * load balancer: concurrent migrations and first start on an empty store, then
+ * racing writes spread over the processes, credential revocation seen by all of
+ * them, and a process killed (-9) in the middle of a burst of writes.
+ *
+ * On mysql/postgres the processes share a fresh database of that dialect; on
+ * sqlite they share one SQLite file (WAL), as a developer might run them.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import {
+  CreateKeyPairCommand, CreateTagsCommand, DescribeKeyPairsCommand, DescribeRegionsCommand, DescribeTagsCommand, EC2Client,
+} from '@aws-sdk/client-ec2';
+import { sql } from 'kysely';
+import { openDb, type StoreDb } from '../../src/store/db.js';
+import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../helpers/databases.js';
+
+const execFileP = promisify(execFile);
+const ROOT = new URL('../..', import.meta.url).pathname;
+const START_TIMEOUT_MS = 30_000;
+const N = 3;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The parent's environment without anything that would configure the service or the AWS tools behind the test's back. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('EC2API_') && !k.startsWith('AWS_')) env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+interface Running {
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const live = new Set<ChildProcess>();
+
+function spawnApi(env: NodeJS.ProcessEnv): Running {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/bin/ec2-api.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
+  let out = '';
+  let err = '';
+  proc.stdout?.on('data', (c: Buffer) => { out += c.toString('utf8'); });
+  proc.stderr?.on('data', (c: Buffer) => { err += c.toString('utf8'); });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
+  });
+  return { proc, stdout: () => out, stderr: () => err, exited };
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+    await res.text();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until the process answers /healthz (or dies). */
+async function waitReady(r: Running, port: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let exit: unknown;
+  void r.exited.then((e) => { exit = e; });
+  while (Date.now() < deadline) {
+    if (exit) assert.fail(`server on ${port} exited early ${JSON.stringify(exit)}\nstdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
+    if (await healthy(port)) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.fail(`server not ready on ${port}\nstdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
+}
+
+/** Runs a process to completion (the manage CLI). */
+async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileP(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, timeout: START_TIMEOUT_MS });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e) };
+  }
+}
+
+/** Log lines at warn/error level, and anything on stderr: a healthy process has none. */
+function problems(r: Running): string[] {
+  const bad = r.stdout().split('\n').filter((l) => /"level":"(error|warn)"/.test(l));
+  if (r.stderr().trim()) bad.push(`stderr: ${r.stderr().trim()}`);
+  return bad;
+}
+
+const errorName = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as { name?: string }).name : undefined);
+const describeErrors = (rs: PromiseSettledResult<unknown>[]) =>
+  rs.filter((r) => r.status === 'rejected').map((r) => `${errorName(r)}: ${(r as PromiseRejectedResult).reason?.message}`).join('\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe(`${N} ec2-api processes on one ${TEST_DIALECT === 'sqlite' ? 'SQLite file (WAL)' : `${TEST_DIALECT} database`}`, () => {
+  let database: TestDatabase;
+  let store: StoreDb;
+  const servers: Running[] = [];
+  const envs: NodeJS.ProcessEnv[] = [];
+  const ports: number[] = [];
+  const dataDirs: string[] = [];
+  const clients: EC2Client[] = [];
+  let manageEnv: NodeJS.ProcessEnv;
+  let cred: { AccessKeyId: string; SecretAccessKey: string; ProjectId: string };
+  /** An SDK client of process i (default: the test project's credentials). */
+  const ec2 = (i: number, c: { AccessKeyId: string; SecretAccessKey: string } = cred) => {
+    const client = new EC2Client({
+      endpoint: `http://127.0.0.1:${ports[i]}`, region: 'us-east-1', maxAttempts: 1,
+      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey },
+    });
+    clients.push(client);
+    return client;
+  };
+  const manage = (...args: string[]) => runToEnd(['src/bin/ec2-api-manage.ts', ...args], manageEnv);
+  /** DescribeKeyPairs on every process at once: name → id per process. */
+  const listEverywhere = () => Promise.all(servers.map(async (_, i) => {
+    const { KeyPairs = [] } = await ec2(i).send(new DescribeKeyPairsCommand({}));
+    return KeyPairs.map((k) => [k.KeyName as string, k.KeyPairId as string] as const);
+  }));
+
+  before(async () => {
+    database = await createTestDatabase();
+    store = openDb(database.url, 2);
+    manageEnv = cleanEnv({ EC2API_DATABASE_URL: database.url, EC2API_DATA_DIR: mkdtempSync(join(tmpdir(), 'ec2api-mp-manage-')) });
+    for (let i = 0; i < N; i++) {
+      dataDirs.push(mkdtempSync(join(tmpdir(), `ec2api-mp-${i}-`)));
+      ports.push(await freePort());
+      envs.push(cleanEnv({
+        EC2API_DATABASE_URL: database.url, EC2API_DATA_DIR: dataDirs[i], EC2API_PORT: String(ports[i]),
+        EC2API_METADATA_PORT: String(await freePort()), EC2API_S3_PORT: String(await freePort()),
+      }));
+    }
+  });
+
+  after(async () => {
+    for (const c of clients) c.destroy();
+    // SIGTERM, then wait; whatever does not stop in time is killed.
+    await Promise.all([...live].map(async (p) => {
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }));
+    await store?.db.destroy();
+    await database?.drop();
+  });
+
+  test('three processes started at once on an empty database: all healthy, one schema, one first start', async () => {
+    for (let i = 0; i < N; i++) servers.push(spawnApi(envs[i]));
+    await Promise.all(servers.map((s, i) => waitReady(s, ports[i])));
+    for (const [i, s] of servers.entries()) assert.deepEqual(problems(s), [], `process ${i} reports no error`);
+
+    const { rows: applied } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
+    assert.deepEqual(applied.map((r) => r.name), ['0001_foundation'], 'every migration recorded once');
+    const projects = await store.db.selectFrom('projects').select(['id', 'name']).execute();
+    assert.deepEqual(projects.map((p) => p.name), ['default'], 'one default project');
+    const creds = await store.db.selectFrom('credentials').select(['access_key', 'project_id']).execute();
+    assert.deepEqual(creds.map((c) => c.project_id), [projects[0].id], 'one first-start credential');
+    const firstStarts = servers.filter((s) => /First start/.test(s.stdout()));
+    assert.equal(firstStarts.length, 1, 'one process announces the first start');
+    // Every process saved that one credential in its data folder.
+    for (const dir of dataDirs) assert.match(readFileSync(join(dir, 'credentials'), 'utf8'), new RegExp(`aws_access_key_id = ${creds[0].access_key}\n`));
+
+    const made = await manage('credentials', 'create', '--project', 'p', '--json');
+    assert.equal(made.code, 0, made.stderr);
+    cred = JSON.parse(made.stdout);
+    for (let i = 0; i < N; i++) await ec2(i).send(new DescribeRegionsCommand({ RegionNames: ['us-east-1'] }));
+  });
+
+  let dupId: string;
+  test('30 CreateKeyPair of one name over the three processes: one succeeds, the rest InvalidKeyPair.Duplicate', async () => {
+    const cs = servers.map((_, i) => ec2(i));
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) =>
+      cs[i % N].send(new CreateKeyPairCommand({ KeyName: 'shared-name', KeyType: 'ed25519' }))));
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(ok.length, 1, describeErrors(results));
+    assert.deepEqual([...new Set(results.filter((r) => r.status === 'rejected').map(errorName))], ['InvalidKeyPair.Duplicate'], describeErrors(results));
+    dupId = (ok[0] as PromiseFulfilledResult<{ KeyPairId?: string }>).value.KeyPairId as string;
+    for (const listed of await listEverywhere()) assert.deepEqual(listed, [['shared-name', dupId]]);
+  });
+
+  test('60 CreateKeyPair of distinct names over the three processes: 60 ids, listed alike by every process', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `distinct-${String(i).padStart(2, '0')}`);
+    const cs = servers.map((_, i) => ec2(i));
+    const results = await Promise.allSettled(names.map((KeyName, i) => cs[i % N].send(new CreateKeyPairCommand({ KeyName, KeyType: 'ed25519' }))));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 60, describeErrors(results));
+    const ids = results.map((r) => (r as PromiseFulfilledResult<{ KeyPairId?: string }>).value.KeyPairId as string);
+    assert.equal(new Set(ids).size, 60);
+    const expected = [['shared-name', dupId], ...names.map((n, i) => [n, ids[i]])].sort(([a], [b]) => a.localeCompare(b));
+    for (const listed of await listEverywhere()) assert.deepEqual(listed, expected);
+  });
+
+  test('CreateTags of 20 keys each from the three processes at once: all or nothing per call, ≤ 50 tags, all agree', async () => {
+    const batches = servers.map((_, i) => Array.from({ length: 20 }, (_, j) => ({ Key: `p${i}-k${j}`, Value: `v${i}` })));
+    const results = await Promise.allSettled(batches.map((Tags, i) => ec2(i).send(new CreateTagsCommand({ Resources: [dupId], Tags }))));
+    for (const r of results) if (r.status === 'rejected') assert.equal(errorName(r), 'TagLimitExceeded', describeErrors(results));
+    const applied = results.flatMap((r, i) => (r.status === 'fulfilled' ? batches[i] : []));
+    assert.equal(applied.length, 40, `two calls fit under the limit, the third does not: ${describeErrors(results)}`);
+    const views = await Promise.all(servers.map(async (_, i) => {
+      const { Tags = [] } = await ec2(i).send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [dupId] }] }));
+      return Tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+    }));
+    const sorted = [...applied].sort((a, b) => a.Key.localeCompare(b.Key));
+    for (const v of views) assert.deepEqual([...v].sort((a, b) => (a.Key ?? '').localeCompare(b.Key ?? '')), sorted);
+    assert.ok(views[0].length <= 50);
+  });
+
+  test('a credential deleted with ec2-api-manage stops working on every process within 6 s', async () => {
+    const made = await manage('credentials', 'create', '--project', 'p', '--json');
+    assert.equal(made.code, 0, made.stderr);
+    const doomed = JSON.parse(made.stdout) as typeof cred;
+    const cs = servers.map((_, i) => ec2(i, doomed));
+    for (const c of cs) await c.send(new DescribeRegionsCommand({})); // cached by every process now
+    const del = await manage('credentials', 'delete', doomed.AccessKeyId);
+    assert.equal(del.code, 0, del.stderr);
+    const deletedAt = Date.now();
+    await Promise.all(cs.map(async (c, i) => {
+      for (;;) {
+        try {
+          await c.send(new DescribeRegionsCommand({}));
+        } catch (e) {
+          assert.equal((e as { name?: string }).name, 'AuthFailure', `process ${i}: ${e}`);
+          return;
+        }
+        assert.ok(Date.now() - deletedAt < 6_000, `process ${i} still accepts the deleted credential after 6 s`);
+        await sleep(200);
+      }
+    }));
+    assert.ok(Date.now() - deletedAt < 6_000);
+    // The other credential still works everywhere.
+    for (let i = 0; i < N; i++) await ec2(i).send(new DescribeRegionsCommand({}));
+  });
+
+  test('kill -9 of a process in a burst of CreateKeyPair, then restart: one id per key pair on every process', async () => {
+    const victim = 0;
+    const c = ec2(victim);
+    // Eight callers in a row of CreateKeyPair (some RSA, slower to generate), killed once 20 are answered:
+    // the calls in flight then are at any stage, before, in or after their writes.
+    const names = Array.from({ length: 80 }, (_, i) => `burst-${String(i).padStart(2, '0')}`);
+    const succeeded = new Map<string, string>();
+    const failed: unknown[] = [];
+    let next = 0;
+    let killed = false;
+    const caller = async () => {
+      while (next < names.length && !killed) {
+        const KeyName = names[next++];
+        try {
+          succeeded.set(KeyName, (await c.send(new CreateKeyPairCommand({ KeyName, KeyType: next % 4 ? 'ed25519' : 'rsa' }))).KeyPairId as string);
+        } catch (e) {
+          failed.push(e);
+        }
+      }
+    };
+    const callers = Array.from({ length: 8 }, caller);
+    const deadline = Date.now() + 10_000;
+    while (succeeded.size < 20 && Date.now() < deadline) await sleep(2);
+    servers[victim].proc.kill('SIGKILL');
+    killed = true;
+    assert.equal((await servers[victim].exited).signal, 'SIGKILL');
+    await Promise.all(callers);
+    assert.ok(succeeded.size >= 20 && failed.length > 0, `the kill fell in the middle of the burst (${succeeded.size} answered, ${failed.length} cut off)`);
+    // Cut off calls fail on the connection, never with an error from the service.
+    for (const e of failed) assert.equal((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, undefined, String(e));
+
+    servers[victim] = spawnApi(envs[victim]);
+    await waitReady(servers[victim], ports[victim]);
+    assert.doesNotMatch(servers[victim].stdout(), /First start/);
+
+    // What the cloud has: every key pair of the project in local_key_pairs.
+    const inCloud = (await store.db.selectFrom('local_key_pairs').select('name')
+      .where('project_id', '=', cred.ProjectId).where('region', '=', 'us-east-1').execute()).map((r) => r.name).sort();
+    for (const name of succeeded.keys()) assert.ok(inCloud.includes(name), `${name} was created`);
+    // Twice, all processes at once: the first listing may map keys the killed process left unmapped.
+    for (let round = 0; round < 2; round++) {
+      const views = await listEverywhere();
+      for (const [i, listed] of views.entries()) {
+        assert.deepEqual(listed.map(([n]) => n).sort(), inCloud, `process ${i} lists every key pair of the cloud, once`);
+        assert.deepEqual(listed, views[0], `process ${i} shows the same ids`);
+        for (const [name, id] of listed) if (succeeded.has(name)) assert.equal(id, succeeded.get(name), `${name}: the id CreateKeyPair returned`);
+      }
+    }
+    const mappings = await store.db.selectFrom('resources').select(['id', 'os_id'])
+      .where('project_id', '=', cred.ProjectId).where('kind', '=', 'key-pair').execute();
+    assert.deepEqual(mappings.map((m) => m.os_id).sort(), inCloud, 'one mapping per key pair, none left over');
+    for (const [i, s] of servers.entries()) assert.deepEqual(problems(s), [], `process ${i} reports no error`);
+  });
+
+  test('SIGTERM stops every process cleanly', async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    const exits = await Promise.all(servers.map((s) => { s.proc.kill('SIGTERM'); return s.exited; }));
+    for (const [i, e] of exits.entries()) assert.equal(e.code, 0, `process ${i}: ${JSON.stringify(e)}\n${servers[i].stderr()}`);
+  });
+});
