@@ -8,100 +8,21 @@
  * sqlite they share one SQLite file (WAL), as a developer might run them.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import {
   CreateKeyPairCommand, CreateTagsCommand, DescribeKeyPairsCommand, DescribeRegionsCommand, DescribeTagsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
 import { sql } from 'kysely';
 import { openDb, type StoreDb } from '../../src/store/db.js';
+import { cleanEnv, freePort, live, type Running, runToEnd, spawnNode, waitReady } from '../helpers/processes.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../helpers/databases.js';
 
-const execFileP = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
-const START_TIMEOUT_MS = 30_000;
+const spawnApi = (env: NodeJS.ProcessEnv, args: string[] = []) => spawnNode('src/bin/ec2-api.ts', env, args);
 const N = 3;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The parent's environment without anything that would configure the service or the AWS tools behind the test's back. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('EC2API_') && !k.startsWith('AWS_')) env[k] = v;
-  }
-  return { ...env, ...extra };
-}
-
-interface Running {
-  proc: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const live = new Set<ChildProcess>();
-
-function spawnApi(env: NodeJS.ProcessEnv): Running {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/bin/ec2-api.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(proc);
-  let out = '';
-  let err = '';
-  proc.stdout?.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-  proc.stderr?.on('data', (c: Buffer) => { err += c.toString('utf8'); });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
-  });
-  return { proc, stdout: () => out, stderr: () => err, exited };
-}
-
-async function healthy(port: number): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
-    await res.text();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until the process answers /healthz (or dies). */
-async function waitReady(r: Running, port: number): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let exit: unknown;
-  void r.exited.then((e) => { exit = e; });
-  while (Date.now() < deadline) {
-    if (exit) assert.fail(`server on ${port} exited early ${JSON.stringify(exit)}\nstdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
-    if (await healthy(port)) return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  assert.fail(`server not ready on ${port}\nstdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
-}
-
-/** Runs a process to completion (the manage CLI). */
-async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileP(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, timeout: START_TIMEOUT_MS });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e) };
-  }
-}
 
 /** Log lines at warn/error level, and anything on stderr: a healthy process has none. */
 function problems(r: Running): string[] {

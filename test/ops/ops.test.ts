@@ -8,105 +8,23 @@
  * EC2API_DATABASE_URL, so the same checks cover every store.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CreateKeyPairCommand, DescribeKeyPairsCommand, DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { expectEc2Error } from '../helpers/expect.js';
+import { cleanEnv, freePort, healthy, live, type Running, runToEnd, spawnNode, stop, waitReady } from '../helpers/processes.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../helpers/databases.js';
 
-const execFileP = promisify(execFile);
-const ROOT = new URL('../..', import.meta.url).pathname;
-const START_TIMEOUT_MS = 30_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The parent's environment without anything that would configure the service or the AWS tools behind the test's back. */
-function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('EC2API_') && !k.startsWith('AWS_')) env[k] = v;
-  }
-  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
-  return env;
-}
 
 interface Ports { ec2: number; metadata: number; s3: number }
 
-interface Running {
-  proc: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
-const live = new Set<ChildProcess>();
-
-function spawnAll(env: NodeJS.ProcessEnv, args: string[] = []): Running {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/bin/ec2-api-all.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(proc);
-  let out = '';
-  let err = '';
-  proc.stdout?.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-  proc.stderr?.on('data', (c: Buffer) => { err += c.toString('utf8'); });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
-  });
-  return { proc, stdout: () => out, stderr: () => err, exited };
-}
-
-async function healthy(port: number): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
-    await res.text();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until the EC2 port answers /healthz (or the process dies). */
-async function waitReady(r: Running, port: number): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let exit: unknown;
-  void r.exited.then((e) => { exit = e; });
-  while (Date.now() < deadline) {
-    if (exit) assert.fail(`server exited early ${JSON.stringify(exit)}\nstdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
-    if (await healthy(port)) return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  assert.fail(`server not ready on ${port}\nstdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
-}
-
-async function stop(r: Running, signal: NodeJS.Signals = 'SIGTERM') {
-  r.proc.kill(signal);
-  return r.exited;
-}
-
-/** Runs a process to completion (config errors, manage CLI). */
-async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileP(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, timeout: START_TIMEOUT_MS });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e) };
-  }
-}
-
+const execFileP = promisify(execFile);
+const spawnAll = (env: NodeJS.ProcessEnv, args: string[] = []) => spawnNode('src/bin/ec2-api-all.ts', env, args);
 const jsonLines = (text: string) =>
   text.split('\n').flatMap((l) => {
     if (!l.startsWith('{')) return [];
