@@ -59,4 +59,6 @@ export interface Principal {
 /** Resolves an access key and checks the signature; implementations throw Ec2Error (AuthFailure, SignatureDoesNotMatch …). */
 export interface CredentialSource {
   authenticate(req: IncomingRequest, sig: ParsedSignature): Promise<Principal>;
+  /** The cloud refused the caller's backend credentials: drop anything cached for this access key. */
+  forget?(accessKeyId: string): void;
 }

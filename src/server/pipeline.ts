@@ -12,6 +12,7 @@ import { findAction } from '../actions/index.js';
 import { toEc2Error } from '../actions/translate.js';
 import { checkFreshness, parseSignature } from '../auth/signature.js';
 import type { CredentialSource, IncomingRequest, Principal } from '../auth/types.js';
+import { isProviderError } from '../cloud/errors.js';
 import type { CloudProvider } from '../cloud/provider.js';
 import type { Config } from '../config/config.js';
 import { ERRORS } from '../errors/catalog.js';
@@ -76,6 +77,8 @@ export class Ec2Pipeline {
     try {
       body = await this.run(req, requestId, log);
     } catch (e) {
+      // A token the cloud no longer accepts must not be reused by the next request.
+      if (isProviderError(e, 'Unauthorized') && typeof log.access_key === 'string') this.deps.credentials.forget?.(log.access_key);
       let err = toEc2Error(e, requestId);
       if (!err) {
         logger.error('unhandled error', { request_id: requestId, action: log.action, error: e instanceof Error ? e.stack : String(e) });

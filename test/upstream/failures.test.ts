@@ -79,9 +79,13 @@ describe('upstream error mapping (OpenStack backend, stub cloud)', () => {
     await expectEc2Error(ec2.send(new DescribeKeyPairsCommand({})), 'UnauthorizedOperation', { status: 403 });
   });
 
-  test('Nova 401 → AuthFailure', async () => {
+  test('Nova 401 → AuthFailure, and the next request gets a new token', async () => {
     stub.handler = () => ({ status: 401, body: { error: { code: 401, message: 'The request you have made requires authentication.' } } });
     await expectEc2Error(ec2.send(new DescribeKeyPairsCommand({})), 'AuthFailure', { status: 401 });
+    stub.handler = () => ({ status: 200, body: { keypairs: [] } });
+    stub.calls.length = 0;
+    await ec2.send(new DescribeKeyPairsCommand({}));
+    assert.ok(stub.calls.includes('identity POST /identity/v3/ec2tokens'), stub.calls.join('\n'));
   });
 
   test('Nova 5xx → Unavailable (503), request id in the message', async () => {

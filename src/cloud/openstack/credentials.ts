@@ -72,8 +72,7 @@ export class KeystoneCredentialSource implements CredentialSource {
     }
   }
 
-  /** Forget a caller's token (an upstream service said it is no longer valid). */
-  forgetToken(access: string) {
+  forget(access: string) {
     this.tokens.delete(access);
   }
 }
