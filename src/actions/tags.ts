@@ -4,7 +4,7 @@ import { ERRORS } from '../errors/catalog.js';
 import { applyFilters, type FilterTable } from '../kit/filters.js';
 import { kindOfId, RESOURCE_TYPES } from '../kit/ids.js';
 import { paginate } from '../kit/paging.js';
-import { MAX_TAGS_PER_RESOURCE, tagLimitMessage, validateTags } from '../kit/tags.js';
+import { MAX_TAGS_PER_RESOURCE, tagLimitMessage, validateTags, withValues } from '../kit/tags.js';
 import type { ActionContext } from './context.js';
 import { defineAction } from './registry.js';
 
@@ -23,7 +23,7 @@ defineAction('CreateTags', {
   async handler(ctx, input) {
     if (input.Resources.length === 0) throw ERRORS.missingParameter('ResourceId.1');
     if (input.Tags.length === 0) throw ERRORS.missingParameter('Tag.1.Key');
-    const tags = validateTags(input.Tags, 'Tag');
+    const tags = withValues(validateTags(input.Tags, 'Tag'));
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw ERRORS.tagLimitExceeded(tagLimitMessage());
     await checkResources(ctx, input.Resources);
     const { over, missing } = await ctx.store.putTags(ctx.projectId, [...new Set(input.Resources)], tags, MAX_TAGS_PER_RESOURCE);
@@ -40,7 +40,7 @@ defineAction('DeleteTags', {
   supports: ['Resources', 'Tags'],
   async handler(ctx, input) {
     if (input.Resources.length === 0) throw ERRORS.missingParameter('ResourceId.1');
-    const tags = input.Tags === undefined ? undefined : validateTags(input.Tags, 'Tag', { valueOptional: true });
+    const tags = input.Tags === undefined ? undefined : validateTags(input.Tags, 'Tag');
     await checkResources(ctx, input.Resources);
     await ctx.store.deleteTags(ctx.projectId, [...new Set(input.Resources)], tags);
     return {};

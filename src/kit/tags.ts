@@ -17,8 +17,11 @@ export function tagLimitMessage() {
   return `The maximum number of tags (${MAX_TAGS_PER_RESOURCE}) for a resource has been reached.`;
 }
 
-/** Validates tags as given by a client; `param` is the wire prefix (`Tag`, `TagSpecification.1.Tag`). */
-export function validateTags(tags: { Key?: string; Value?: string }[], param: string, opts: { valueOptional?: boolean } = {}): Tag[] {
+/**
+ * Validates tags as given by a client; `param` is the wire prefix (`Tag`, `TagSpecification.1.Tag`).
+ * A missing Value stays missing (DeleteTags: any value); use `withValues` where it means ''.
+ */
+export function validateTags(tags: { Key?: string; Value?: string }[], param: string): { Key: string; Value?: string }[] {
   const seen = new Set<string>();
   return tags.map((t, i) => {
     const at = `${param}.${i + 1}`;
@@ -33,9 +36,12 @@ export function validateTags(tags: { Key?: string; Value?: string }[], param: st
     }
     if (seen.has(t.Key)) throw new Ec2Error('InvalidParameterValue', `Duplicate tag key '${t.Key}' in ${param}`);
     seen.add(t.Key);
-    return { Key: t.Key, Value: t.Value ?? (opts.valueOptional ? (undefined as unknown as string) : '') };
+    return { Key: t.Key, Value: t.Value };
   });
 }
+
+/** Tags to write: a missing Value is the empty string, as in EC2. */
+export const withValues = (tags: { Key: string; Value?: string }[]): Tag[] => tags.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
 
 /**
  * The tags that TagSpecifications ask for on a resource of `resourceType`.
@@ -50,7 +56,7 @@ export function tagsFromSpecifications(specs: TagSpecification[] | undefined, re
     if (spec.ResourceType !== resourceType) {
       throw ERRORS.invalidParameterValue(`${at}.ResourceType`, spec.ResourceType, `This operation tags resources of type '${resourceType}' only.`);
     }
-    out.push(...validateTags(spec.Tags ?? [], `${at}.Tag`));
+    out.push(...withValues(validateTags(spec.Tags ?? [], `${at}.Tag`)));
   });
   if (new Set(out.map((t) => t.Key)).size !== out.length) {
     throw new Ec2Error('InvalidParameterValue', 'TagSpecification: a tag key is given more than once');
