@@ -158,7 +158,7 @@ defineAction('DeleteKeyPair', {
     if (input.KeyPairId !== undefined) {
       if (!isValidId('key-pair', input.KeyPairId)) throw ERRORS.malformedId(input.KeyPairId, 'KeyPairId');
       resource = await ctx.store.findResource(ctx.projectId, ctx.region, input.KeyPairId);
-      if (resource?.kind !== 'key-pair') throw ERRORS.notFound('key-pair', input.KeyPairId, `The key pair ID '${input.KeyPairId}' does not exist`);
+      if (resource?.kind !== 'key-pair') throw ERRORS.idNotFound('key-pair', input.KeyPairId);
       if (name !== undefined && name !== resource.osId) {
         throw ERRORS.invalidParameterCombination(`KeyPairId ${input.KeyPairId} does not name the key pair '${name}'`);
       }
@@ -186,12 +186,12 @@ defineAction('DescribeKeyPairs', {
     let keys = await listKeys(ctx);
     if (input.KeyNames?.length) {
       const missing = input.KeyNames.find((n) => !keys.some((k) => k.record.name === n));
-      if (missing !== undefined) throw ERRORS.notFound('key-pair', missing, `The key pair '${missing}' does not exist`);
+      if (missing !== undefined) throw ERRORS.notFound('key-pair', missing);
       keys = keys.filter((k) => input.KeyNames?.includes(k.record.name));
     }
     if (input.KeyPairIds?.length) {
       const missing = input.KeyPairIds.find((id) => !keys.some((k) => k.resource.id === id));
-      if (missing !== undefined) throw ERRORS.notFound('key-pair', missing, `The key pair ID '${missing}' does not exist`);
+      if (missing !== undefined) throw ERRORS.idNotFound('key-pair', missing);
       keys = keys.filter((k) => input.KeyPairIds?.includes(k.resource.id));
     }
     const matched = applyFilters(keys, input.Filters, keyFilters, (k) => k.tags);

@@ -14,7 +14,7 @@ async function checkResources(ctx: ActionContext, ids: string[]): Promise<void> 
     const kind = kindOfId(id);
     if (!kind) throw ERRORS.malformedId(id, `ResourceId.${i + 1}`);
     const resource = await ctx.store.findResource(ctx.projectId, ctx.region, id);
-    if (!resource || resource.kind !== kind) throw ERRORS.notFound(kind, id, `The ${RESOURCE_TYPES[kind]} ID '${id}' does not exist`);
+    if (!resource || resource.kind !== kind) throw ERRORS.idNotFound(kind, id);
   }
 }
 
@@ -28,10 +28,7 @@ defineAction('CreateTags', {
     await checkResources(ctx, input.Resources);
     const { over, missing } = await ctx.store.putTags(ctx.projectId, [...new Set(input.Resources)], tags, MAX_TAGS_PER_RESOURCE);
     if (over) throw ERRORS.tagLimitExceeded(`${tagLimitMessage()} (${over})`);
-    if (missing) { // deleted since checkResources
-      const kind = kindOfId(missing) ?? 'key-pair';
-      throw ERRORS.notFound(kind, missing, `The ${RESOURCE_TYPES[kind]} ID '${missing}' does not exist`);
-    }
+    if (missing) throw ERRORS.idNotFound(kindOfId(missing) ?? 'key-pair', missing); // deleted since checkResources
     return {};
   },
 });

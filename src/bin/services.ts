@@ -1,6 +1,6 @@
 /** Starts the listeners of the chosen services and shuts them down cleanly on SIGTERM/SIGINT. */
 import type { Server } from 'node:http';
-import { type Config, ConfigError, loadConfig } from '../config/config.js';
+import { type Config, ConfigError, listenUrl, loadConfig } from '../config/config.js';
 import { bootstrapFirstStart, createApp } from '../server/app.js';
 import { createEc2Server, createPlaceholderServer, listen } from '../server/http.js';
 
@@ -24,7 +24,7 @@ export async function runServices(services: ServiceName[]): Promise<void> {
   try {
     if (services.includes('ec2')) {
       servers.push(await listen(createEc2Server(app.pipeline, app.logger, app.metrics), d.ec2api_listen_port, d.ec2api_listen));
-      app.logger.info('listening', { service: 'ec2-api', url: `http://${d.ec2api_listen}:${d.ec2api_listen_port}`, backend: d.cloud_backend, config: config.source });
+      app.logger.info('listening', { service: 'ec2-api', url: listenUrl(config), backend: d.cloud_backend, config: config.source });
     }
     if (services.includes('metadata')) {
       servers.push(await listen(createPlaceholderServer('ec2-api-metadata'), d.metadata_listen_port, d.metadata_listen));

@@ -15,8 +15,12 @@ const kindCodes: Record<ResourceKind, { notFound: string; malformed: string; lab
 };
 
 export const ERRORS = {
-  notFound: (kind: ResourceKind, id: string, message?: string) =>
-    new Ec2Error(kindCodes[kind].notFound, message ?? `The ${kindCodes[kind].label} '${id}' does not exist`),
+  /** A resource named by its name (KeyName …) does not exist. */
+  notFound: (kind: ResourceKind, name: string) =>
+    new Ec2Error(kindCodes[kind].notFound, `The ${kindCodes[kind].label} '${name}' does not exist`),
+  /** A resource named by its EC2 id does not exist (in this project and region). */
+  idNotFound: (kind: ResourceKind, id: string) =>
+    new Ec2Error(kindCodes[kind].notFound, `The ${kindCodes[kind].label} ID '${id}' does not exist`),
   malformedId: (id: string, param?: string) =>
     new Ec2Error('InvalidID', `The ID '${id}' is not valid${param ? ` (parameter ${param})` : ''}`),
   invalidParameterValue: (param: string, value: unknown, reason?: string) =>

@@ -8,7 +8,7 @@ import { LocalCredentialSource } from '../auth/local-credentials.js';
 import type { CredentialSource } from '../auth/types.js';
 import { createLocalProvider } from '../cloud/local/index.js';
 import type { CloudProvider } from '../cloud/provider.js';
-import type { Config } from '../config/config.js';
+import { type Config, listenUrl } from '../config/config.js';
 import { createLogger, type Level, type Logger } from '../observability/log.js';
 import { Metrics } from '../observability/metrics.js';
 import { compileAll } from '../protocol/model.js';
@@ -86,7 +86,7 @@ export async function bootstrapFirstStart(app: App): Promise<{ created: boolean;
     `\nFirst start: created project 'default' (account ${project.ownerId}) and EC2 credentials:\n` +
       `  AWS_ACCESS_KEY_ID=${cred.accessKey}\n  AWS_SECRET_ACCESS_KEY=${cred.secret}\n` +
       `Saved to ${file} (profile 'default'). Try:\n` +
-      `  AWS_SHARED_CREDENTIALS_FILE=${file} aws --endpoint-url ${app.config.DEFAULT.public_endpoint || `http://${app.config.DEFAULT.ec2api_listen}:${app.config.DEFAULT.ec2api_listen_port}`} ec2 describe-regions\n\n`,
+      `  AWS_SHARED_CREDENTIALS_FILE=${file} aws --endpoint-url ${app.config.DEFAULT.public_endpoint || listenUrl(app.config)} ec2 describe-regions\n\n`,
   );
   return { created: true, file };
 }

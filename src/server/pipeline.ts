@@ -14,7 +14,7 @@ import { checkFreshness, parseSignature } from '../auth/signature.js';
 import type { CredentialSource, IncomingRequest, Principal } from '../auth/types.js';
 import { isProviderError } from '../cloud/errors.js';
 import type { CloudProvider } from '../cloud/provider.js';
-import type { Config } from '../config/config.js';
+import { type Config, listenUrl } from '../config/config.js';
 import { ERRORS } from '../errors/catalog.js';
 import { Ec2Error } from '../errors/ec2-error.js';
 import type { Logger } from '../observability/log.js';
@@ -132,7 +132,7 @@ export class Ec2Pipeline {
     const timer = setTimeout(() => abort.abort(), config.DEFAULT.request_timeout * 1000);
     const ctx: ActionContext = {
       requestId, action: actionName, region, principal, projectId: principal.projectId, store, cloud, config,
-      endpoint: config.DEFAULT.public_endpoint || `http://${req.headers.host ?? `${config.DEFAULT.ec2api_listen}:${config.DEFAULT.ec2api_listen_port}`}`,
+      endpoint: config.DEFAULT.public_endpoint || (req.headers.host ? `http://${req.headers.host}` : listenUrl(config)),
       cloudCtx: { requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth, signal: abort.signal },
     };
     try {
