@@ -2,6 +2,7 @@
 import type { Principal } from '../auth/types.js';
 import type { CloudContext, CloudProvider } from '../cloud/provider.js';
 import type { Config } from '../config/config.js';
+import type { Logger } from '../observability/log.js';
 import type { Store } from '../store/store.js';
 
 export interface ActionContext {
@@ -16,6 +17,7 @@ export interface ActionContext {
   /** The provider call context (project, region, caller's backend credentials, abort signal). */
   cloudCtx: CloudContext;
   config: Config;
+  logger: Logger;
   /** This API's URL as the client reached it (or as configured): DescribeRegions' Endpoint. */
   endpoint: string;
 }

@@ -1,21 +1,26 @@
-/** CreateTags, DeleteTags, DescribeTags over every resource kind this service has. */
+/** CreateTags, DeleteTags, DescribeTags over every taggable kind of the registry. */
 import type { TagDescription } from '@aws-sdk/client-ec2';
 import { ERRORS } from '../errors/catalog.js';
-import { applyFilters, type FilterTable } from '../kit/filters.js';
-import { kindOfId, RESOURCE_TYPES } from '../kit/ids.js';
-import { paginate } from '../kit/paging.js';
+import { type ParsedFilter, parseFilters } from '../kit/filters.js';
+import { pageOf, pageRequest } from '../kit/paging.js';
 import { MAX_TAGS_PER_RESOURCE, tagLimitMessage, validateTags, withValues } from '../kit/tags.js';
+import { wildcardRegExp } from '../kit/wildcards.js';
+import { kindOfId } from '../resources/ids.js';
+import { allKinds, type Kind, kindSpec } from '../resources/kinds.js';
+import type { TagQuery, TagRow } from '../store/store.js';
 import type { ActionContext } from './context.js';
 import { defineAction } from './registry.js';
 
-/** Checks that every id names an existing resource of the project in this region. */
+/** Checks that every id names an existing taggable resource of the project in this region; reports every missing one. */
 async function checkResources(ctx: ActionContext, ids: string[]): Promise<void> {
-  for (const [i, id] of ids.entries()) {
+  const kinds = ids.map((id, i) => {
     const kind = kindOfId(id);
-    if (!kind) throw ERRORS.malformedId(id, `ResourceId.${i + 1}`);
-    const resource = await ctx.store.findResource(ctx.projectId, ctx.region, id);
-    if (!resource || resource.kind !== kind) throw ERRORS.idNotFound(kind, id);
-  }
+    if (!kind || !kindSpec(kind).taggable) throw ERRORS.malformedId(kind, id, `ResourceId.${i + 1}`);
+    return kind;
+  });
+  const found = new Map((await ctx.store.resources.findMany(ctx.projectId, ctx.region, [...new Set(ids)])).map((r) => [r.id, r.kind]));
+  const missing = ids.map((id, i) => ({ id, kind: kinds[i] })).filter(({ id, kind }) => found.get(id) !== kind);
+  if (missing.length) throw ERRORS.idNotFound(missing[0].kind, missing.filter((m) => m.kind === missing[0].kind).map((m) => m.id));
 }
 
 defineAction('CreateTags', {
@@ -26,9 +31,9 @@ defineAction('CreateTags', {
     const tags = withValues(validateTags(input.Tags, 'Tag'));
     if (tags.length > MAX_TAGS_PER_RESOURCE) throw ERRORS.tagLimitExceeded(tagLimitMessage());
     await checkResources(ctx, input.Resources);
-    const { over, missing } = await ctx.store.putTags(ctx.projectId, [...new Set(input.Resources)], tags, MAX_TAGS_PER_RESOURCE);
+    const { over, missing } = await ctx.store.tags.put(ctx.projectId, [...new Set(input.Resources)], tags, MAX_TAGS_PER_RESOURCE);
     if (over) throw ERRORS.tagLimitExceeded(`${tagLimitMessage()} (${over})`);
-    if (missing) throw ERRORS.idNotFound(kindOfId(missing) ?? 'key-pair', missing); // deleted since checkResources
+    if (missing) throw ERRORS.idNotFound(kindOfId(missing) as Kind, [missing]); // deleted since checkResources
     return {};
   },
 });
@@ -39,33 +44,47 @@ defineAction('DeleteTags', {
     if (input.Resources.length === 0) throw ERRORS.missingParameter('ResourceId.1');
     const tags = input.Tags === undefined ? undefined : validateTags(input.Tags, 'Tag');
     await checkResources(ctx, input.Resources);
-    await ctx.store.deleteTags(ctx.projectId, [...new Set(input.Resources)], tags);
+    await ctx.store.tags.delete(ctx.projectId, [...new Set(input.Resources)], tags);
     return {};
   },
 });
 
-const tagFilters: FilterTable<TagDescription> = {
-  key: (t) => t.Key,
-  value: (t) => t.Value,
-  'resource-id': (t) => t.ResourceId,
-  'resource-type': (t) => t.ResourceType,
-};
+// DescribeTags' filters all go to SQL; the table only names them (for validation).
+const tagFilterNames = { key: () => 0, value: () => 0, 'resource-id': () => 0, 'resource-type': () => 0 };
+
+/** The SQL query for DescribeTags' filters. tag:Key filters the tag rows themselves (key = Key and value matches). */
+function tagQuery(filters: ParsedFilter[]): TagQuery {
+  const q: TagQuery = { match: [], tagFilters: [] };
+  const columns = { key: 'key', 'tag-key': 'key', value: 'value', 'tag-value': 'value', 'resource-id': 'resource_id' } as const;
+  for (const f of filters) {
+    if (Object.hasOwn(columns, f.name)) q.match?.push({ column: columns[f.name as keyof typeof columns], patterns: f.values });
+    else if (f.name === 'resource-type') {
+      const patterns = f.values.map(wildcardRegExp);
+      const kinds = allKinds().filter((k) => kindSpec(k).taggable && patterns.some((p) => p.test(kindSpec(k).resourceType)));
+      q.kinds = q.kinds ? q.kinds.filter((k) => kinds.includes(k)) : kinds;
+    } else q.tagFilters?.push({ key: f.name.slice(4), values: f.values });
+  }
+  return q;
+}
 
 defineAction('DescribeTags', {
   supports: ['Filters', 'MaxResults', 'NextToken'],
   async handler(ctx, input) {
-    const rows = await ctx.store.listTags(ctx.projectId, ctx.region);
-    const all: TagDescription[] = rows.map((r) => ({
-      Key: r.key, Value: r.value, ResourceId: r.resourceId, ResourceType: RESOURCE_TYPES[r.kind] as TagDescription['ResourceType'],
-    }));
-    // tag:Key on DescribeTags filters the tag rows themselves (key = Key and value matches).
-    const tagsOfRow = (t: TagDescription) => [{ Key: t.Key ?? '', Value: t.Value ?? '' }];
-    const matched = applyFilters(all, input.Filters, tagFilters, tagsOfRow);
-    const { page, nextToken } = paginate(matched, input, {
-      action: 'DescribeTags',
-      key: (t) => `${t.ResourceId}\u0000${t.Key}`,
-      query: { f: input.Filters, r: ctx.region },
-    });
-    return { Tags: page, NextToken: nextToken };
+    const filters = parseFilters(input.Filters, tagFilterNames, true);
+    const opts = { action: 'DescribeTags', query: { f: input.Filters, r: ctx.region } };
+    const page = pageRequest(input, opts);
+    const q = tagQuery(filters);
+    if (page.after !== undefined) {
+      const [resourceId, key] = page.after.split('\u0000');
+      q.after = { resourceId, key: key ?? '' };
+    }
+    if (page.limit !== undefined) q.limit = page.limit + 1;
+    const rows = await ctx.store.tags.describe(ctx.projectId, ctx.region, q);
+    const keyOf = (r: TagRow) => `${r.resourceId}\u0000${r.key}`;
+    const { page: items, nextToken } = pageOf(rows, page, keyOf, opts);
+    return {
+      Tags: items.map((r): TagDescription => ({ Key: r.key, Value: r.value, ResourceId: r.resourceId, ResourceType: kindSpec(r.kind).resourceType })),
+      NextToken: nextToken,
+    };
   },
 });

@@ -18,7 +18,7 @@ export class LocalCredentialSource implements CredentialSource {
   private async lookup(accessKeyId: string) {
     const hit = this.cache.get(accessKeyId);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit;
-    const cred = await this.store.findCredential(accessKeyId);
+    const cred = await this.store.credentials.find(accessKeyId);
     const entry = cred
       ? { at: Date.now(), secret: cred.secret, principal: {
           projectId: cred.projectId, projectName: cred.project.name, ownerId: cred.project.ownerId,

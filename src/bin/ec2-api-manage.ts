@@ -65,8 +65,8 @@ async function main() {
     await migrate(store.db, store.dialect);
     if (group === 'credentials' && command === 'create') {
       if (!values.project) fail('credentials create needs --project NAME');
-      const project = await store.getOrCreateProject(values.project);
-      const cred = await store.createCredential(project.id, values.user ?? 'admin');
+      const project = await store.projects.getOrCreate(values.project);
+      const cred = await store.credentials.create(project.id, values.user ?? 'admin');
       if (values.json) {
         process.stdout.write(`${JSON.stringify({ AccessKeyId: cred.accessKey, SecretAccessKey: cred.secret, Project: project.name, ProjectId: project.id, OwnerId: project.ownerId })}\n`);
       } else {
@@ -77,10 +77,10 @@ async function main() {
     if (group === 'credentials' && command === 'list') {
       let projectId: string | undefined;
       if (values.project) {
-        projectId = (await store.findProject(values.project))?.id;
+        projectId = (await store.projects.find(values.project))?.id;
         if (!projectId) fail(`no project named ${values.project}`, 1);
       }
-      const creds = await store.listCredentials(projectId);
+      const creds = await store.credentials.list(projectId);
       if (values.json) {
         process.stdout.write(`${JSON.stringify(creds.map((c) => ({ AccessKeyId: c.accessKey, Project: c.projectName, User: c.userId, Created: c.createdAt })))}\n`);
       } else {
@@ -90,7 +90,7 @@ async function main() {
     }
     if (group === 'credentials' && command === 'delete') {
       if (!arg) fail('credentials delete needs ACCESS_KEY');
-      if (!(await store.deleteCredential(arg))) fail(`no credential ${arg}`, 1);
+      if (!(await store.credentials.delete(arg))) fail(`no credential ${arg}`, 1);
       process.stdout.write(`deleted ${arg}\n`);
       return;
     }

@@ -2,33 +2,34 @@
  * The catalog of EC2 error codes this service raises, with typed factories.
  * AWS: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
  * Resource-kind spellings (InvalidKeyPair.NotFound vs InvalidVpcID.NotFound) are
- * irregular in EC2, so they live in one table keyed by resource kind.
+ * irregular in EC2: they come from the registry of kinds (src/resources/kinds.ts).
  */
+import { allKinds, type Kind, kindSpec } from '../resources/kinds.js';
 import { Ec2Error } from './ec2-error.js';
 
-export type ResourceKind = 'key-pair' | 'region' | 'availability-zone';
-
-const kindCodes: Record<ResourceKind, { notFound: string; malformed: string; label: string }> = {
-  'key-pair': { notFound: 'InvalidKeyPair.NotFound', malformed: 'InvalidKeyPair.Format', label: 'key pair' },
-  region: { notFound: 'InvalidRegion.NotFound', malformed: 'InvalidParameterValue', label: 'region' },
-  'availability-zone': { notFound: 'InvalidZone.NotFound', malformed: 'InvalidParameterValue', label: 'zone' },
-};
+const quoted = (items: string[]) => items.join(', ');
 
 export const ERRORS = {
-  /** A resource named by its name (KeyName …) does not exist. */
-  notFound: (kind: ResourceKind, name: string) =>
-    new Ec2Error(kindCodes[kind].notFound, `The ${kindCodes[kind].label} '${name}' does not exist`),
-  /** A resource named by its EC2 id does not exist (in this project and region). */
-  idNotFound: (kind: ResourceKind, id: string) =>
-    new Ec2Error(kindCodes[kind].notFound, `The ${kindCodes[kind].label} ID '${id}' does not exist`),
-  malformedId: (id: string, param?: string) =>
-    new Ec2Error('InvalidID', `The ID '${id}' is not valid${param ? ` (parameter ${param})` : ''}`),
+  /** Resources named by their names (KeyName …) do not exist. */
+  notFound: (kind: Kind, names: string[]) =>
+    new Ec2Error(kindSpec(kind).notFound, names.length === 1
+      ? `The ${kindSpec(kind).label} '${names[0]}' does not exist`
+      : `The ${kindSpec(kind).label}s '${quoted(names)}' do not exist`),
+  /** Resources named by their EC2 ids do not exist (in this project and region); AWS lists every missing one. */
+  idNotFound: (kind: Kind, ids: string[]) =>
+    new Ec2Error(kindSpec(kind).notFound, ids.length === 1
+      ? `The ${kindSpec(kind).label} ID '${ids[0]}' does not exist`
+      : `The ${kindSpec(kind).label} IDs '${quoted(ids)}' do not exist`),
+  /** An id that is not of the form its parameter takes; `kind` undefined when the prefix names no known kind. */
+  malformedId: (kind: Kind | undefined, id: string, param?: string) =>
+    kind && kindSpec(kind).malformed !== 'InvalidID'
+      ? new Ec2Error(kindSpec(kind).malformed, `Invalid id: "${id}"${param ? ` (parameter ${param})` : ''}`)
+      : new Ec2Error('InvalidID', `The ID '${id}' is not valid${param ? ` (parameter ${param})` : ''}`),
   invalidParameterValue: (param: string, value: unknown, reason?: string) =>
     new Ec2Error(
       'InvalidParameterValue',
       `Value (${String(value)}) for parameter ${param} is invalid.${reason ? ` ${reason}` : ''}`,
     ),
-  invalidParameter: (message: string) => new Ec2Error('InvalidParameter', message),
   invalidParameterCombination: (message: string) => new Ec2Error('InvalidParameterCombination', message),
   missingParameter: (param: string) =>
     new Ec2Error('MissingParameter', `The request must contain the parameter ${param}`),
@@ -58,29 +59,29 @@ export const ERRORS = {
   missingAuthenticationToken: () =>
     new Ec2Error('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
   requestExpired: (message = 'Request has expired.') => new Ec2Error('RequestExpired', message, 400),
-  optInRequired: (message: string) => new Ec2Error('OptInRequired', message, 403),
   keyPairDuplicate: (name: string) =>
     new Ec2Error('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`),
   /** AWS answers malformed ImportKeyPair material with InvalidKey.Format, not InvalidKeyPair.Format. */
   keyFormat: (message: string) => new Ec2Error('InvalidKey.Format', message),
   tagLimitExceeded: (message: string) => new Ec2Error('TagLimitExceeded', message),
   resourceLimitExceeded: (message: string) => new Ec2Error('ResourceLimitExceeded', message),
-  idempotentParameterMismatch: (message: string) => new Ec2Error('IdempotentParameterMismatch', message),
   internal: (requestId: string) =>
     new Ec2Error('InternalError', `An internal error has occurred (request ${requestId})`, 500),
   unavailable: (message = 'The service is unavailable. Please try again shortly.') =>
     new Ec2Error('Unavailable', message, 503),
-  requestLimitExceeded: () => new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503),
 } as const;
 
-/** Every code the catalog can produce, for the README's table and its completeness test. */
-export const CATALOG_CODES = [
+/**
+ * Every code this service raises: the registry's kind codes and the codes above. The README's error table
+ * lists exactly these, and every `Ec2Error` raised in src/ uses one of them (src/errors/catalog.test.ts).
+ */
+export const CATALOG_CODES: readonly string[] = [
   ...new Set([
-    ...Object.values(kindCodes).flatMap((k) => [k.notFound, k.malformed]),
-    'InvalidID', 'InvalidParameterValue', 'InvalidParameter', 'InvalidParameterCombination', 'MissingParameter',
+    ...allKinds().flatMap((k) => [kindSpec(k).notFound, kindSpec(k).malformed]),
+    'InvalidID', 'InvalidParameterValue', 'InvalidParameterCombination', 'MissingParameter',
     'UnknownParameter', 'Unsupported', 'UnsupportedOperation', 'InvalidAction', 'MissingAction', 'DryRunOperation',
     'InvalidPaginationToken', 'AuthFailure', 'UnauthorizedOperation', 'SignatureDoesNotMatch', 'IncompleteSignature',
-    'MissingAuthenticationToken', 'RequestExpired', 'OptInRequired', 'InvalidKeyPair.Duplicate', 'InvalidKey.Format', 'RequestTimeout', 'TagLimitExceeded',
-    'ResourceLimitExceeded', 'IdempotentParameterMismatch', 'InternalError', 'Unavailable', 'RequestLimitExceeded',
+    'MissingAuthenticationToken', 'RequestExpired', 'InvalidKeyPair.Duplicate', 'InvalidKey.Format', 'RequestTimeout',
+    'TagLimitExceeded', 'ResourceLimitExceeded', 'InternalError', 'Unavailable',
   ]),
 ];

@@ -3,11 +3,11 @@
  * value ≤ 256 characters, the `aws:` prefix reserved) and TagSpecifications
  * on create. AWS: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions
  */
-import type { TagSpecification } from '@aws-sdk/client-ec2';
-import type { ActionContext } from '../actions/context.js';
+import type { ResourceType, TagSpecification } from '@aws-sdk/client-ec2';
 import { ERRORS } from '../errors/catalog.js';
 import { Ec2Error } from '../errors/ec2-error.js';
-import type { Tag } from '../store/store.js';
+import { kindOfResourceType, kindSpec } from '../resources/kinds.js';
+import type { Store, Tag } from '../store/store.js';
 
 export const MAX_TAGS_PER_RESOURCE = 50;
 const MAX_KEY = 128;
@@ -44,30 +44,36 @@ export function validateTags(tags: { Key?: string; Value?: string }[], param: st
 export const withValues = (tags: { Key: string; Value?: string }[]): Tag[] => tags.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
 
 /**
- * The tags that TagSpecifications ask for on a resource of `resourceType`.
- * A specification for another type is InvalidParameterValue (EC2 does the same).
+ * The tags TagSpecifications ask for, by resource type. `types` are the resource types the operation creates
+ * (all taggable kinds of the registry); a specification for another type is InvalidParameterValue, as in EC2.
+ * Several specifications of one type merge; a key given twice for one type is refused.
  */
-export function tagsFromSpecifications(specs: TagSpecification[] | undefined, resourceType: string): Tag[] {
-  if (!specs) return [];
-  const out: Tag[] = [];
-  specs.forEach((spec, i) => {
-    const at = `TagSpecification.${i + 1}`;
-    if (spec.ResourceType === undefined) throw ERRORS.missingParameter(`${at}.ResourceType`);
-    if (spec.ResourceType !== resourceType) {
-      throw ERRORS.invalidParameterValue(`${at}.ResourceType`, spec.ResourceType, `This operation tags resources of type '${resourceType}' only.`);
-    }
-    out.push(...withValues(validateTags(spec.Tags ?? [], `${at}.Tag`)));
-  });
-  if (new Set(out.map((t) => t.Key)).size !== out.length) {
-    throw new Ec2Error('InvalidParameterValue', 'TagSpecification: a tag key is given more than once');
+export function tagsFromSpecifications(specs: TagSpecification[] | undefined, types: readonly ResourceType[]): Map<ResourceType, Tag[]> {
+  for (const t of types) {
+    const kind = kindOfResourceType(t);
+    if (!kind || !kindSpec(kind).taggable) throw new Error(`tagsFromSpecifications: ${t} is not a taggable kind of the registry`);
   }
-  if (out.length > MAX_TAGS_PER_RESOURCE) throw ERRORS.tagLimitExceeded(tagLimitMessage());
+  const out = new Map<ResourceType, Tag[]>();
+  (specs ?? []).forEach((spec, i) => {
+    const at = `TagSpecification.${i + 1}`;
+    const type = spec.ResourceType;
+    if (type === undefined) throw ERRORS.missingParameter(`${at}.ResourceType`);
+    if (!types.includes(type)) {
+      throw ERRORS.invalidParameterValue(`${at}.ResourceType`, type, `'${type}' is not a valid taggable resource type for this operation.`);
+    }
+    const tags = [...(out.get(type) ?? []), ...withValues(validateTags(spec.Tags ?? [], `${at}.Tag`))];
+    if (new Set(tags.map((t) => t.Key)).size !== tags.length) {
+      throw new Ec2Error('InvalidParameterValue', `TagSpecification: a tag key is given more than once for resource type '${type}'`);
+    }
+    if (tags.length > MAX_TAGS_PER_RESOURCE) throw ERRORS.tagLimitExceeded(tagLimitMessage());
+    out.set(type, tags);
+  });
   return out;
 }
 
-/** Writes tags of a newly created resource. */
-export async function applyCreateTags(ctx: ActionContext, resourceId: string, tags: Tag[]): Promise<void> {
+/** Writes the tags of a newly created resource; `store` is the create's transaction. */
+export async function writeCreateTags(store: Store, projectId: string, resourceId: string, tags: Tag[]): Promise<void> {
   if (tags.length === 0) return;
-  const { over, missing } = await ctx.store.putTags(ctx.projectId, [resourceId], tags, MAX_TAGS_PER_RESOURCE);
+  const { over, missing } = await store.tags.put(projectId, [resourceId], tags, MAX_TAGS_PER_RESOURCE);
   if (over || missing) throw new Error(`tags of new resource ${resourceId} not written (${over ? 'limit' : 'gone'})`);
 }

@@ -64,7 +64,7 @@ export function credentialsFileText(profile: string, accessKey: string, secret: 
 export async function bootstrapFirstStart(app: App): Promise<{ created: boolean; file: string }> {
   const file = join(app.config.DEFAULT.data_dir, 'credentials');
   if (app.config.DEFAULT.cloud_backend !== 'local') return { created: false, file };
-  const existing = await app.store.listCredentials();
+  const existing = await app.store.credentials.list();
   if (existing.length > 0) {
     if (!existsSync(file)) {
       const c = existing[0];
@@ -72,14 +72,8 @@ export async function bootstrapFirstStart(app: App): Promise<{ created: boolean;
     }
     return { created: false, file };
   }
-  const project = await app.store.getOrCreateProject('default');
-  // Several processes may start on one empty store at once: only the one that finds no credentials
-  // while holding the project's row lock creates them (SQLite: BEGIN IMMEDIATE serializes writers).
-  const cred = await app.store.db.transaction().execute(async (trx) => {
-    if (app.store.dialect !== 'sqlite') await trx.selectFrom('projects').select('id').where('id', '=', project.id).forUpdate().execute();
-    if (await trx.selectFrom('credentials').select('access_key').limit(1).executeTakeFirst()) return undefined;
-    return app.store.createCredential(project.id, 'admin', trx);
-  });
+  const project = await app.store.projects.getOrCreate('default');
+  const cred = await app.store.credentials.createFirst(project.id);
   if (!cred) return bootstrapFirstStart(app); // another process made them: save those
   writeCredentialsFile(file, credentialsFileText('default', cred.accessKey, cred.secret, app.config.DEFAULT.region_name));
   process.stdout.write(

@@ -102,7 +102,7 @@ export class Ec2Pipeline {
   }
 
   private async run(req: IncomingRequest, requestId: string, log: Record<string, unknown>): Promise<string> {
-    const { config, store, cloud, credentials } = this.deps;
+    const { config, store, cloud, credentials, logger } = this.deps;
     const sig = parseSignature(req);
     checkFreshness(sig, new Date(), config.DEFAULT.max_clock_skew);
     if (sig.scope && sig.scope.service !== 'ec2') {
@@ -131,7 +131,7 @@ export class Ec2Pipeline {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), config.DEFAULT.request_timeout * 1000);
     const ctx: ActionContext = {
-      requestId, action: actionName, region, principal, projectId: principal.projectId, store, cloud, config,
+      requestId, action: actionName, region, principal, projectId: principal.projectId, store, cloud, config, logger,
       endpoint: config.DEFAULT.public_endpoint || (req.headers.host ? `http://${req.headers.host}` : listenUrl(config)),
       cloudCtx: { requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth, signal: abort.signal },
     };

@@ -80,6 +80,12 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       if (dialect === 'mysql') await binaryCollation(db, TABLES);
     },
   },
+  // tags.seq was never used.
+  '0003_drop_tags_seq': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('tags').dropColumn('seq').execute();
+    },
+  },
 });
 
 export const migrationProvider = (dialect: DialectName): MigrationProvider => ({

@@ -1,6 +1,4 @@
 /** The store's tables, as Kysely sees them. Timestamps are ISO 8601 strings: one form on all three dialects. */
-import type { Generated } from 'kysely';
-
 export interface ProjectsTable {
   id: string;
   name: string;
@@ -32,7 +30,6 @@ export interface TagsTable {
   resource_id: string;
   key: string;
   value: string;
-  seq: Generated<number>;
 }
 
 export interface ClientTokensTable {

@@ -71,10 +71,10 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
     alpha = of('demo', env.DEMO_PROJECT_ID);
     beta = of('alt', env.ALT_PROJECT_ID);
   } else {
-    const alphaProject = await app.store.getOrCreateProject('alpha');
-    const betaProject = await app.store.getOrCreateProject('beta');
-    alpha = await app.store.createCredential(alphaProject.id, 'alice');
-    beta = await app.store.createCredential(betaProject.id, 'bob');
+    const alphaProject = await app.store.projects.getOrCreate('alpha');
+    const betaProject = await app.store.projects.getOrCreate('beta');
+    alpha = await app.store.credentials.create(alphaProject.id, 'alice');
+    beta = await app.store.credentials.create(betaProject.id, 'bob');
   }
   const credFile = join(dataDir, 'test-credentials');
   writeFileSync(credFile, credentialsFileText('alpha', alpha.accessKey, alpha.secret, region)

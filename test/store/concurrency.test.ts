@@ -32,7 +32,7 @@ describe(`concurrency on ${TEST_DIALECT}`, () => {
     const winner = (ok[0] as PromiseFulfilledResult<{ KeyPairId?: string; KeyFingerprint?: string }>).value;
     const listed = await client.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: ['racer'] }] }));
     assert.deepEqual(listed.KeyPairs?.map((k) => [k.KeyName, k.KeyPairId, k.KeyFingerprint]), [['racer', winner.KeyPairId, winner.KeyFingerprint]]);
-    const mappings = (await s.app.store.listResources(s.alpha.projectId, 'us-east-1', 'key-pair')).filter((r) => r.osId === 'racer');
+    const mappings = (await s.app.store.resources.list(s.alpha.projectId, 'us-east-1', 'key-pair')).filter((r) => r.osId === 'racer');
     assert.deepEqual(mappings.map((m) => m.id), [winner.KeyPairId]);
   });
 
@@ -84,7 +84,7 @@ describe(`concurrency on ${TEST_DIALECT}`, () => {
         for (const k of v.KeyPairs ?? []) idsByName.get(k.KeyName!)?.add(k.KeyPairId!);
       }
       for (const [name, ids] of idsByName) assert.equal(ids.size, 1, `${name} got ids ${[...ids].join(', ')}`);
-      const mappings = (await s.app.store.listResources(s.alpha.projectId, 'us-east-1', 'key-pair')).filter((r) => names.includes(r.osId));
+      const mappings = (await s.app.store.resources.list(s.alpha.projectId, 'us-east-1', 'key-pair')).filter((r) => names.includes(r.osId));
       assert.equal(mappings.length, names.length);
       assert.deepEqual(new Set(mappings.map((m) => m.id)), new Set([...idsByName.values()].map((ids) => [...ids][0])));
       // And the ids are stable afterwards.

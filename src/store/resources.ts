@@ -1,0 +1,113 @@
+/**
+ * EC2 id ↔ backend id mappings, with the EC2-only attributes of each object (JSON).
+ * Every query is scoped by project and region.
+ */
+import type { Kysely } from 'kysely';
+import { newId } from '../resources/ids.js';
+import type { Kind } from '../resources/kinds.js';
+import type { DialectName } from './db.js';
+import type { Database } from './schema.js';
+import { inTransaction, isUniqueViolation, now } from './sql.js';
+
+export interface Resource<A = Record<string, unknown>> {
+  id: string; projectId: string; region: string; kind: Kind; osId: string; attrs: A; createdAt: string;
+}
+
+const rowToResource = (r: Database['resources']): Resource => ({
+  id: r.id, projectId: r.project_id, region: r.region, kind: r.kind as Kind, osId: r.os_id,
+  attrs: JSON.parse(r.attrs), createdAt: r.created_at,
+});
+
+/** IN lists are chunked: SQLite allows 32766 bound parameters, MySQL and PostgreSQL 65535 per statement. */
+const CHUNK = 500;
+const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+export class ResourcesRepo {
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {}
+
+  async create(projectId: string, region: string, kind: Kind, osId: string, attrs: object = {}): Promise<Resource> {
+    for (let attempt = 0; ; attempt++) {
+      const row = { id: newId(kind), project_id: projectId, region, kind, os_id: osId, attrs: JSON.stringify(attrs), created_at: now() };
+      try {
+        await this.db.insertInto('resources').values(row).execute();
+        return rowToResource(row);
+      } catch (e) {
+        if (!isUniqueViolation(e) || attempt > 3) throw e;
+        const [existing] = await this.byOsIds(projectId, region, kind, [osId]);
+        if (existing) return existing; // a concurrent request mapped it first
+      }
+    }
+  }
+
+  /**
+   * EC2 ids for backend objects the caller found unmapped (first sight of objects made outside EC2, e.g. with
+   * the openstack CLI): one multi-row write whatever their number, then one read. Rows a concurrent request
+   * inserted first win (insert-or-ignore) and are what the read returns.
+   */
+  async mapNew(projectId: string, region: string, kind: Kind, objects: { osId: string; attrs?: object }[]): Promise<Map<string, Resource>> {
+    const out = new Map<string, Resource>();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const fresh = [...new Map(objects.filter((o) => !out.has(o.osId)).map((o) => [o.osId, o])).values()];
+      if (fresh.length === 0) break;
+      for (const part of chunks(fresh)) {
+        const rows = part.map((o) => ({
+          id: newId(kind), project_id: projectId, region, kind, os_id: o.osId, attrs: JSON.stringify(o.attrs ?? {}), created_at: now(),
+        }));
+        let q = this.db.insertInto('resources').values(rows);
+        q = this.dialect === 'mysql' ? q.ignore() : q.onConflict((oc) => oc.doNothing());
+        await q.execute();
+      }
+      // A row lost to a (vanishingly rare) random id collision is retried with a new id.
+      for (const r of await this.byOsIds(projectId, region, kind, fresh.map((o) => o.osId))) out.set(r.osId, r);
+    }
+    return out;
+  }
+
+  async find(projectId: string, region: string, id: string): Promise<Resource | undefined> {
+    const r = await this.db.selectFrom('resources').selectAll()
+      .where('project_id', '=', projectId).where('region', '=', region).where('id', '=', id).executeTakeFirst();
+    return r && rowToResource(r);
+  }
+
+  async findMany(projectId: string, region: string, ids: string[]): Promise<Resource[]> {
+    const out: Resource[] = [];
+    for (const part of chunks(ids)) {
+      const rows = await this.db.selectFrom('resources').selectAll()
+        .where('project_id', '=', projectId).where('region', '=', region).where('id', 'in', part).execute();
+      out.push(...rows.map(rowToResource));
+    }
+    return out;
+  }
+
+  async byOsIds(projectId: string, region: string, kind: Kind, osIds: string[]): Promise<Resource[]> {
+    const out: Resource[] = [];
+    for (const part of chunks(osIds)) {
+      const rows = await this.db.selectFrom('resources').selectAll()
+        .where('project_id', '=', projectId).where('region', '=', region).where('kind', '=', kind).where('os_id', 'in', part).execute();
+      out.push(...rows.map(rowToResource));
+    }
+    return out;
+  }
+
+  async list(projectId: string, region: string, kind: Kind): Promise<Resource[]> {
+    const rows = await this.db.selectFrom('resources').selectAll()
+      .where('project_id', '=', projectId).where('region', '=', region).where('kind', '=', kind).orderBy('id').execute();
+    return rows.map(rowToResource);
+  }
+
+  async updateAttrs(projectId: string, id: string, attrs: object): Promise<void> {
+    await this.db.updateTable('resources').set({ attrs: JSON.stringify(attrs) })
+      .where('project_id', '=', projectId).where('id', '=', id).execute();
+  }
+
+  /** Removes mappings and their tags, atomically. */
+  async delete(projectId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await inTransaction(this.db, async (trx) => {
+      // Lock the resource rows first, in the same order as TagsRepo.put, so the two cannot deadlock.
+      if (this.dialect !== 'sqlite') await trx.selectFrom('resources').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+      await trx.deleteFrom('tags').where('project_id', '=', projectId).where('resource_id', 'in', ids).execute();
+      await trx.deleteFrom('resources').where('project_id', '=', projectId).where('id', 'in', ids).execute();
+    });
+  }
+}
