@@ -53,7 +53,6 @@ export const OPTIONS = {
     project_name: { kind: 'string', default: 'service', help: 'Its project.' },
     user_domain_name: { kind: 'string', default: 'Default', help: 'Its user domain.' },
     project_domain_name: { kind: 'string', default: 'Default', help: 'Its project domain.' },
-    region_name: { kind: 'string', default: '', help: 'Region of the catalog to use for the service user.' },
   },
   openstack: {
     credential_cache_ttl: { kind: 'int', default: '60', min: 0, max: 86400, help: 'Seconds an EC2 secret read from Keystone is cached: a revoked or deleted credential keeps working at most this long.' },

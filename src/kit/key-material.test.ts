@@ -27,6 +27,8 @@ const hasTool = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${c
 const SSH_KEYGEN = hasTool('ssh-keygen');
 const OPENSSL = hasTool('openssl');
 const PUTTYGEN = hasTool('puttygen');
+// CI installs putty-tools and sets this, so the PuTTY format is checked by PuTTY itself, not only by our formula.
+if (process.env.EC2API_REQUIRE_PUTTYGEN === '1' && !PUTTYGEN) throw new Error('puttygen (Debian putty-tools) is required here');
 
 function run(cmd: string, args: string[], input?: string | Buffer): Buffer {
   const r = spawnSync(cmd, args, { input, maxBuffer: 1 << 24 });

@@ -41,7 +41,7 @@
  * (RSA) DER, and material that is base64 of one of the accepted texts (double-encoded blobs).
  *
  * Error: AWS answers bad material with code InvalidKey.Format and message
- * "Key is not in valid OpenSSH public key format"; we raise ERRORS.keyFormat (InvalidKeyPair.Format)
+ * "Key is not in valid OpenSSH public key format"; we raise ERRORS.keyFormat (InvalidKey.Format)
  * with that message.
  */
 import {

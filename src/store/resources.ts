@@ -7,7 +7,7 @@ import { newId } from '../resources/ids.js';
 import type { Kind } from '../resources/kinds.js';
 import type { DialectName } from './db.js';
 import type { Database } from './schema.js';
-import { inTransaction, isUniqueViolation, now } from './sql.js';
+import { inTransaction, now } from './sql.js';
 
 export interface Resource<A = Record<string, unknown>> {
   id: string; projectId: string; region: string; kind: Kind; osId: string; attrs: A; createdAt: string;
@@ -25,18 +25,14 @@ const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / 
 export class ResourcesRepo {
   constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {}
 
+  /**
+   * Maps one backend object; when a concurrent request mapped it first, that mapping is returned. Conflicts are
+   * ignored rather than caught, so this works inside a transaction on PostgreSQL too (an error aborts it there).
+   */
   async create(projectId: string, region: string, kind: Kind, osId: string, attrs: object = {}): Promise<Resource> {
-    for (let attempt = 0; ; attempt++) {
-      const row = { id: newId(kind), project_id: projectId, region, kind, os_id: osId, attrs: JSON.stringify(attrs), created_at: now() };
-      try {
-        await this.db.insertInto('resources').values(row).execute();
-        return rowToResource(row);
-      } catch (e) {
-        if (!isUniqueViolation(e) || attempt > 3) throw e;
-        const [existing] = await this.byOsIds(projectId, region, kind, [osId]);
-        if (existing) return existing; // a concurrent request mapped it first
-      }
-    }
+    const mapped = (await this.mapNew(projectId, region, kind, [{ osId, attrs }])).get(osId);
+    if (!mapped) throw new Error(`no EC2 id could be allocated for ${kind} ${osId}`);
+    return mapped;
   }
 
   /**

@@ -83,8 +83,8 @@ describe('resource layer', () => {
     const made = await s.client().send(new CreateKeyPairCommand({ KeyName: `nf-${runId}`, KeyType: 'ed25519' }));
     const missing = ['key-0000000000000aaaa', 'key-0000000000000bbbb'];
     const err = await expectEc2Error(s.client().send(new DescribeKeyPairsCommand({ KeyPairIds: [made.KeyPairId ?? '', ...missing] })), 'InvalidKeyPair.NotFound');
-    assert.match(err.message, /key-0000000000000aaaa, key-0000000000000bbbb/);
+    assert.match(err.message ?? '', /key-0000000000000aaaa, key-0000000000000bbbb/);
     const bad = await expectEc2Error(s.client().send(new DescribeKeyPairsCommand({ KeyPairIds: [missing[0], 'key-nothex'] })), 'InvalidID');
-    assert.match(bad.message, /KeyPairId\.2/);
+    assert.match(bad.message ?? '', /KeyPairId\.2/);
   });
 });
