@@ -223,38 +223,42 @@ async function main() {
     console.log(row(COLUMNS.map(([name]) => name)) + (opt.openstack ? '  upstream/req' : ''));
 
     const warm = new Set<string>();
-    const drive = async (t: Target, action: string, connections: number, secs: number): Promise<LoadResult> => {
-      if (opt.sdk) return sdkLoop(t, ACTIONS[action], connections, secs);
+    type Run = (connections: number, secs: number) => Promise<LoadResult>;
+    /** Everything but the load itself happens here, outside the measured window. */
+    const prepare = async (t: Target, action: string): Promise<Run> => {
+      if (opt.sdk) return (c, secs) => sdkLoop(t, ACTIONS[action], c, secs);
       // Signed per cell, well inside the 15 minutes a signature stays valid.
       const signed = await sdkSignedRequest(t, ACTIONS[action]);
       const check = await send(t.endpoint, signed);
       if (check.status !== 200) throw new Error(`${action} answered ${check.status}: ${check.body.slice(0, 300)}`);
-      return replay(t.endpoint, signed, connections, secs);
+      return (c, secs) => replay(t.endpoint, signed, c, secs);
     };
     const measure = async (which: Cell['target'], proc: Spawned, t: Target, action: string, c: number): Promise<Cell> => {
+      const run = await prepare(t, action);
       if (!warm.has(`${which} ${action}`)) {
-        await drive(t, action, 16, Math.min(1, seconds)); // JIT and caches warm, outside the figures
+        await run(16, Math.min(1, seconds)); // JIT and caches warm, outside the figures
         warm.add(`${which} ${action}`);
       }
       const m0 = which === 'service' ? await metricSums(t.endpoint) : undefined;
+      const sampler = treeSampler(proc.pid);
       const cpu0 = treeCpuMs(proc.pid);
       const gen0 = process.cpuUsage();
       const busy0 = machineBusyMs();
-      const sampler = treeSampler(proc.pid);
-      const w0 = Number(process.hrtime.bigint() / 1000n);
-      const r = await drive(t, action, c, seconds);
-      if (which === 'service') profileWindows.push([w0, Number(process.hrtime.bigint() / 1000n)]);
-      const { peakRssMb, processes } = sampler.stop();
+      const w0 = process.hrtime.bigint();
+      const r = await run(c, seconds);
+      const w1 = process.hrtime.bigint();
       const cpuMs = treeCpuMs(proc.pid) - cpu0;
       const gen = process.cpuUsage(gen0);
       const busyMs = machineBusyMs() - busy0;
-      const genMs = (gen.user + gen.system) / 1000;
+      const { peakRssMb, processes } = sampler.stop();
+      if (which === 'service') profileWindows.push([Number(w0 / 1000n), Number(w1 / 1000n)]);
       const m1 = m0 ? await metricSums(t.endpoint) : undefined;
+      const wallMs = Number(w1 - w0) / 1e6;
+      const genMs = (gen.user + gen.system) / 1000;
       const cell: Cell = {
-        target: which, action, concurrency: c, requests: r.ok, errors: r.errors, reqPerSec: r.ok / r.seconds,
+        target: which, action, concurrency: c, requests: r.ok, errors: r.errors, reqPerSec: r.ok / (wallMs / 1000),
         p50Ms: quantile(r.latencies, 0.5), p99Ms: quantile(r.latencies, 0.99), cpuMsPerReq: cpuMs / Math.max(1, r.ok),
-        serverCores: cpuMs / 1000 / r.seconds, loadGenCores: genMs / 1000 / r.seconds,
-        otherCores: Math.max(0, busyMs - cpuMs - genMs) / 1000 / r.seconds, peakRssMb, processes,
+        serverCores: cpuMs / wallMs, loadGenCores: genMs / wallMs, otherCores: Math.max(0, busyMs - cpuMs - genMs) / wallMs, peakRssMb, processes,
       };
       if (m0 && m1 && opt.openstack) cell.upstreamPerReq = (m1.upstream - m0.upstream) / Math.max(1, m1.requests - m0.requests);
       return cell;
