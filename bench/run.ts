@@ -17,7 +17,7 @@ import {
   DescribeRegionsCommand, DescribeTagsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
 import ini from 'ini';
-import { hotSpots, printHotSpots, profileFiles, type Window } from './cpuprofile.js';
+import { hotSpots, printHotSpots, profileFiles, WINDOWS_FILE, type Window } from './cpuprofile.js';
 import { type Call, type LoadResult, quantile, replay, sdkLoop, sdkSignedRequest, type Target } from './load.js';
 import { machineBusyMs, processTree, treeCpuMs, treeRssMb, treeSampler } from './proc.js';
 import { root, send, type Spawned, spawnCeiling, spawnService, stop, waitUntil } from './processes.js';
@@ -308,7 +308,10 @@ async function main() {
     await stop(service.child);
     rmSync(work, { recursive: true, force: true });
   }
-  if (opt['cpu-prof']) printHotSpots(hotSpots(profileFiles([opt['cpu-prof']]), 10, profileWindows), ' while the service cells ran');
+  if (opt['cpu-prof']) {
+    writeFileSync(join(opt['cpu-prof'], WINDOWS_FILE), JSON.stringify(profileWindows));
+    printHotSpots(hotSpots(profileFiles([opt['cpu-prof']]), 10, profileWindows), ' while the service cells ran');
+  }
 }
 
 await main();
