@@ -21,7 +21,6 @@ export interface LoadResult {
   ok: number;
   /** Non-2xx answers plus transport errors. */
   errors: number;
-  seconds: number;
   /** Latencies of successful requests in ms, sorted. */
   latencies: Float64Array;
 }
@@ -63,7 +62,6 @@ export function replay(endpoint: string, r: RawRequest, connections: number, sec
   const latencies: number[] = [];
   let ok = 0;
   let errors = 0;
-  const started = performance.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon({
       url: endpoint, connections, pipelining: 1, duration: seconds,
@@ -71,7 +69,7 @@ export function replay(endpoint: string, r: RawRequest, connections: number, sec
     }, (err, result) => {
       if (err) return reject(err);
       // autocannon's own histogram keeps whole milliseconds; the per-response times are exact.
-      resolve({ ok, errors: errors + result.errors, seconds: (performance.now() - started) / 1000, latencies: Float64Array.from(latencies).sort() });
+      resolve({ ok, errors: errors + result.errors + result.timeouts, latencies: Float64Array.from(latencies).sort() });
     });
     instance.on('response', (_client, status, _bytes, ms) => {
       if (status >= 200 && status < 300) {
@@ -88,8 +86,7 @@ export async function sdkLoop(t: Target, call: Call, connections: number, second
   const client = new EC2Client({ endpoint: t.endpoint, region: t.region, credentials: t.credentials, maxAttempts: 1, requestHandler: { httpAgent: agent } });
   const latencies: number[] = [];
   let errors = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
+  const deadline = performance.now() + seconds * 1000;
   await Promise.all(Array.from({ length: connections }, async () => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
@@ -101,10 +98,9 @@ export async function sdkLoop(t: Target, call: Call, connections: number, second
       }
     }
   }));
-  const elapsed = (performance.now() - started) / 1000;
   client.destroy();
   agent.destroy();
-  return { ok: latencies.length, errors, seconds: elapsed, latencies: Float64Array.from(latencies).sort() };
+  return { ok: latencies.length, errors, latencies: Float64Array.from(latencies).sort() };
 }
 
 export const quantile = (sorted: Float64Array, p: number): number =>

@@ -133,7 +133,7 @@ const COLUMNS = [
   ['gen cores', 9], ['other', 6], ['RSS MB', 13], ['procs', 5], ['errors', 6],
 ] as const;
 const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(COLUMNS[i][1]) : c.padStart(COLUMNS[i][1]))).join(' ');
-const ratio = (r: number) => (r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(1) : r.toFixed(2));
+const ratio = (r: number) => (r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(1) : r.toPrecision(2));
 const withRatio = (v: number, r: number | undefined) => `${fmt(v)}${r === undefined || !Number.isFinite(r) ? '' : ` (${ratio(r)}×)`}`;
 
 function printCell(c: Cell) {
