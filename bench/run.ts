@@ -1,124 +1,316 @@
 /**
- * npm run bench — requests/s and p50/p99 latency of a few actions at
- * concurrency 16 against a running server, plus the server's resident memory.
- *   npm run bench                 starts the all-in-one on the embedded cloud (fresh data dir)
- *   npm run bench -- --openstack  starts it on the test cloud (.testcloud/ec2api.conf, profile demo)
- *                                 and reports upstream HTTP calls per EC2 request from /metrics
- * Figures go into notes, never into test assertions.
+ * npm run bench — what this machine gets out of the service, next to what it gets out of a bare
+ * node:http server answering a fixed document (the ceiling). See the README's "Benchmark" section.
+ *   npm run bench                       server-bound: SDK-signed requests replayed by autocannon
+ *   npm run bench -- --sdk              end to end: @aws-sdk/client-ec2 calls drive the load
+ *   npm run bench -- --openstack        on the test cloud (.testcloud/ec2api.conf, profile demo)
+ *   npm run bench -- --help             all flags
+ * Figures go into notes and the README, never into test assertions.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import {
-  CreateKeyPairCommand, CreateTagsCommand, DescribeAvailabilityZonesCommand, DescribeKeyPairsCommand,
+  CreateKeyPairCommand, CreateTagsCommand, DeleteKeyPairCommand, DescribeAvailabilityZonesCommand, DescribeKeyPairsCommand,
   DescribeRegionsCommand, DescribeTagsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
 import ini from 'ini';
+import { hotSpots, printHotSpots, profileFiles, WINDOWS_FILE, type Window } from './cpuprofile.js';
+import { type Call, type LoadResult, quantile, replay, sdkLoop, sdkSignedRequest, type Target } from './load.js';
+import { machineBusyMs, processTree, treeCpuMs, treeRssMb, treeSampler } from './proc.js';
+import { root, send, type Spawned, spawnCeiling, spawnService, stop, waitUntil } from './processes.js';
+import { localCredentials, measureStartup, type StartupFigures } from './startup.js';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const openstack = process.argv.includes('--openstack');
-const root = new URL('..', import.meta.url).pathname;
+const ACTIONS: Record<string, Call> = {
+  DescribeRegions: (c) => c.send(new DescribeRegionsCommand({})),
+  DescribeAvailabilityZones: (c) => c.send(new DescribeAvailabilityZonesCommand({})),
+  DescribeKeyPairs: (c) => c.send(new DescribeKeyPairsCommand({})),
+  DescribeTags: (c) => c.send(new DescribeTagsCommand({})),
+};
+const KEY_PAIRS = 20;
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
-  });
-});
+const USAGE = `npm run bench -- [flags]
+  --sdk               drive the load with @aws-sdk/client-ec2 (end to end) instead of replaying
+                      pre-signed requests with autocannon (server-bound, the default)
+  --openstack         run the service on the test cloud (.testcloud/ec2api.conf or
+                      $EC2API_TESTCLOUD_DIR, profile demo); adds upstream calls per request
+  --workers N         pass EC2API_WORKERS=N to the service (default: unset, the service's default)
+  --seconds S         measured seconds per cell (default 4, env BENCH_SECONDS)
+  --concurrency LIST  connections per cell, comma-separated (default 1,16,64, env BENCH_CONCURRENCY)
+  --actions LIST      subset of ${Object.keys(ACTIONS).join(',')}
+  --startup-runs N    start-up measurements, each a first start and a restart (default 3; 0 skips)
+  --skip-build        use dist/ as it is instead of running npm run build first
+  --log-level L       the service's log level (default warn; info logs one line per request)
+  --cpu-prof DIR      run the service under node --cpu-prof, write profiles to DIR, print the top
+                      self-time functions at the end
+  --json PATH         also write every figure as JSON to PATH`;
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; endpoint: string; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ec2api-bench-'));
-  const [port, mport, sport] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/bin/ec2-api-all.ts')], {
-    env: { ...process.env, EC2API_DATA_DIR: dataDir, EC2API_PORT: String(port), EC2API_METADATA_PORT: String(mport), EC2API_S3_PORT: String(sport), EC2API_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child.stdout?.resume();
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${endpoint}/healthz`)).ok) return { child, endpoint, dataDir };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
+const { values: opt } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        sdk: { type: 'boolean', default: false },
+        openstack: { type: 'boolean', default: false },
+        workers: { type: 'string' },
+        seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '4' },
+        concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '1,16,64' },
+        actions: { type: 'string', default: Object.keys(ACTIONS).join(',') },
+        'startup-runs': { type: 'string', default: '3' },
+        'skip-build': { type: 'boolean', default: false },
+        'log-level': { type: 'string', default: 'warn' },
+        'cpu-prof': { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
   }
-  child.kill();
-  throw new Error('server did not start');
+})();
+
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+const positive = (name: string, v: string, integer = true): number => {
+  const n = Number(v);
+  if (!(n > 0) || (integer && !Number.isInteger(n))) usageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, not '${v}'`);
+  return n;
+};
+
+if (opt.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const seconds = positive('seconds', opt.seconds, false);
+const levels = opt.concurrency.split(',').map((c) => positive('concurrency', c.trim()));
+const actions = opt.actions.split(',').map((a) => a.trim());
+for (const a of actions) if (!ACTIONS[a]) usageError(`--actions: unknown action '${a}'`);
+const startupRuns = opt['startup-runs'] === '0' ? 0 : positive('startup-runs', opt['startup-runs']);
+if (opt.workers !== undefined) positive('workers', opt.workers);
+const driverName = opt.sdk ? 'sdk' : 'replay';
+
+interface Cell {
+  target: 'service' | 'ceiling';
+  action: string;
+  concurrency: number;
+  requests: number;
+  errors: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU (user+system, whole process tree) per answered request. */
+  cpuMsPerReq: number;
+  /** Server CPU time over wall time: 1 = one core busy. */
+  serverCores: number;
+  /** The bench process's own CPU over wall time (the load generator, plus the SDK in --sdk mode). */
+  loadGenCores: number;
+  /** Everything else the machine ran meanwhile (other users of a shared machine), in cores. */
+  otherCores: number;
+  peakRssMb: number;
+  processes: number;
+  upstreamPerReq?: number;
+  vsCeiling?: { reqPerSec: number; p50Ms: number; p99Ms: number; cpuMsPerReq: number; peakRssMb: number };
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
-}
-
-async function upstreamCalls(endpoint: string): Promise<{ upstream: number; requests: number }> {
-  const text = await (await fetch(`${endpoint}/metrics`)).text();
+async function metricSums(endpoint: string): Promise<{ upstream: number; requests: number }> {
+  const text = (await send(endpoint, { method: 'GET', path: '/metrics', headers: {} })).body;
   const sum = (name: string) => text.split('\n').filter((l) => l.startsWith(`${name}{`)).reduce((a, l) => a + Number(l.split(' ').pop()), 0);
   return { upstream: sum('ec2api_upstream_requests_total'), requests: sum('ec2api_requests_total') };
 }
 
-async function measure(name: string, client: EC2Client, call: () => Promise<unknown>, endpoint: string) {
-  for (let i = 0; i < 20; i++) await call(); // warm-up
-  const before = await upstreamCalls(endpoint);
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < deadline) {
-      const t = performance.now();
-      try { await call(); } catch { errors++; }
-      latencies.push(performance.now() - t);
-    }
-  }));
-  const elapsed = (performance.now() - started) / 1000;
-  const after = await upstreamCalls(endpoint);
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
-  const perReq = (after.upstream - before.upstream) / Math.max(1, after.requests - before.requests);
-  console.log(`${name.padEnd(28)} ${(latencies.length / elapsed).toFixed(0).padStart(6)} req/s   p50 ${q(0.5).padStart(6)} ms   p99 ${q(0.99).padStart(6)} ms   errors ${errors}${openstack ? `   upstream calls/request ${perReq.toFixed(2)}` : ''}`);
-  void client;
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(digits)) : '-');
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const COLUMNS = [
+  ['action', 26], ['conc', 4], ['req/s', 14], ['p50 ms', 14], ['p99 ms', 14], ['CPU ms/req', 14], ['srv cores', 9],
+  ['gen cores', 9], ['other', 6], ['RSS MB', 13], ['procs', 5], ['errors', 6],
+] as const;
+const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(COLUMNS[i][1]) : c.padStart(COLUMNS[i][1]))).join(' ');
+const ratio = (r: number) => (r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(1) : r.toPrecision(2));
+const withRatio = (v: number, r: number | undefined) => `${fmt(v)}${r === undefined || !Number.isFinite(r) ? '' : ` (${ratio(r)}×)`}`;
+
+function printCell(c: Cell) {
+  const r = c.vsCeiling;
+  const cells = [
+    c.target === 'ceiling' ? 'ceiling (static node:http)' : c.action, String(c.concurrency),
+    withRatio(c.reqPerSec, r?.reqPerSec), withRatio(c.p50Ms, r?.p50Ms), withRatio(c.p99Ms, r?.p99Ms),
+    withRatio(c.cpuMsPerReq, r?.cpuMsPerReq), fmt(c.serverCores), fmt(c.loadGenCores), fmt(c.otherCores, 1), withRatio(c.peakRssMb, r?.peakRssMb),
+    String(c.processes), String(c.errors),
+  ];
+  console.log(row(cells) + (c.upstreamPerReq === undefined ? '' : `  ${fmt(c.upstreamPerReq)}`));
 }
 
 async function main() {
-  let env: Record<string, string> = {};
-  let credentials: { accessKeyId: string; secretAccessKey: string };
+  const startedAt = new Date();
+  const load0 = loadavg();
+  if (!opt['skip-build']) {
+    console.log('building dist/ (npm run build) …');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+  const env: Record<string, string> = { EC2API_LOG_LEVEL: opt['log-level'] };
+  if (opt.workers !== undefined) env.EC2API_WORKERS = opt.workers;
   let region = 'us-east-1';
-  if (openstack) {
+  let credentials: Target['credentials'] | undefined;
+  if (opt.openstack) {
     const dir = process.env.EC2API_TESTCLOUD_DIR ?? join(root, '.testcloud');
-    env = { EC2API_CONFIG: join(dir, 'ec2api.conf') };
+    env.EC2API_CONFIG = join(dir, 'ec2api.conf');
     const creds = ini.parse(readFileSync(join(dir, 'credentials'), 'utf8')).demo;
     credentials = { accessKeyId: creds.aws_access_key_id, secretAccessKey: creds.aws_secret_access_key };
-    region = ini.parse(readFileSync(join(dir, 'ec2api.conf'), 'utf8')).DEFAULT?.region_name ?? 'RegionOne';
+    region = ini.parse(readFileSync(env.EC2API_CONFIG, 'utf8')).DEFAULT?.region_name ?? 'RegionOne';
   }
-  const { child, endpoint, dataDir } = await startServer(env);
+
+  let startup: StartupFigures | undefined;
+  if (startupRuns > 0 && !opt.openstack) {
+    console.log(`measuring start-up (${startupRuns} × first start + restart) …`);
+    startup = await measureStartup(startupRuns, env, region);
+  }
+
+  const work = mkdtempSync(join(tmpdir(), 'ec2api-bench-'));
+  const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${opt['cpu-prof']}`] : [];
+  const service = await spawnService({ dataDir: join(work, 'data'), env, nodeArgs });
+  let ceiling: Spawned | undefined;
+  let sdk: EC2Client | undefined;
+  const keyNames: string[] = [];
+  const cells: Cell[] = [];
+  const profileWindows: Window[] = [];
   try {
-    if (!openstack) {
-      const creds = ini.parse(readFileSync(join(dataDir, 'credentials'), 'utf8')).default;
-      credentials = { accessKeyId: creds.aws_access_key_id, secretAccessKey: creds.aws_secret_access_key };
+    await waitUntil(async () => (await send(service.endpoint, { method: 'GET', path: '/healthz', headers: {} })).status === 200, service.child, 60_000);
+    credentials ??= localCredentials(join(work, 'data'));
+    if (!credentials) throw new Error('the service wrote no credentials file');
+    const serviceTarget: Target = { endpoint: service.endpoint, region, credentials };
+
+    // A realistic little project: key pairs with 3 tags each.
+    sdk = new EC2Client({ endpoint: service.endpoint, region, credentials, maxAttempts: 1 });
+    const prefix = `bench-${Date.now()}`;
+    for (let i = 0; i < KEY_PAIRS; i++) {
+      keyNames.push(`${prefix}-${i}`);
+      const k = await sdk.send(new CreateKeyPairCommand({ KeyName: `${prefix}-${i}`, KeyType: 'ed25519' }));
+      await sdk.send(new CreateTagsCommand({
+        Resources: [k.KeyPairId!], Tags: [{ Key: 'env', Value: 'bench' }, { Key: 'n', Value: String(i) }, { Key: 'owner', Value: 'bench' }],
+      }));
     }
-    const client = new EC2Client({ endpoint, region, credentials: credentials!, maxAttempts: 1 });
-    // A realistic little project: 20 key pairs with 3 tags each.
-    const tag = `bench-${Date.now()}`;
-    for (let i = 0; i < 20; i++) {
-      const k = await client.send(new CreateKeyPairCommand({ KeyName: `${tag}-${i}`, KeyType: 'ed25519' }));
-      await client.send(new CreateTagsCommand({ Resources: [k.KeyPairId!], Tags: [{ Key: 'env', Value: 'bench' }, { Key: 'n', Value: String(i) }, { Key: 'owner', Value: 'bench' }] }));
+
+    // The ceiling answers the document the service really returned for DescribeRegions.
+    const real = await send(service.endpoint, await sdkSignedRequest(serviceTarget, ACTIONS.DescribeRegions));
+    if (real.status !== 200) throw new Error(`DescribeRegions answered ${real.status}: ${real.body.slice(0, 300)}`);
+    const docFile = join(work, 'describe-regions.json');
+    writeFileSync(docFile, JSON.stringify({ contentType: real.headers['content-type'], body: real.body }));
+    ceiling = await spawnCeiling(docFile);
+    const ceilingTarget: Target = { ...serviceTarget, endpoint: ceiling.endpoint };
+
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = { serviceRssMb: treeRssMb(service.pid), ceilingRssMb: treeRssMb(ceiling.pid), serviceProcesses: processTree(service.pid).length };
+
+    const backend = opt.openstack ? `OpenStack test cloud (region ${region})` : 'embedded cloud (SQLite)';
+    console.log(`\nec2-api bench — ${opt.sdk ? 'end to end: @aws-sdk/client-ec2 drives the load' : 'server-bound: SDK-signed requests replayed by autocannon over keep-alive connections'}`);
+    console.log(`backend: ${backend}; ${seconds} s per cell; ${KEY_PAIRS} key pairs × 3 tags; service log level ${opt['log-level']}`);
+    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, load average ${load0.map((l) => l.toFixed(2)).join(' ')} at start; node ${process.version}`);
+    console.log(`service: node dist/src/bin/ec2-api-all.js, EC2API_WORKERS=${opt.workers ?? 'unset (service default)'}, ${idle.serviceProcesses} server process${idle.serviceProcesses === 1 ? '' : 'es'} measured`);
+    if (startup) {
+      const line = (xs: number[]) => `min ${xs.length ? Math.min(...xs).toFixed(0) : '-'} ms, median ${xs.length ? median(xs).toFixed(0) : '-'} ms`;
+      console.log(`start-up to the first answered DescribeRegions (${startupRuns} run${startupRuns === 1 ? '' : 's'}): first start (creates store + credentials) ${line(startup.firstStartMs)}; restart ${line(startup.restartMs)}`);
     }
-    console.log(`ec2-api bench: ${openstack ? 'OpenStack test cloud' : 'embedded cloud (SQLite)'}, concurrency ${CONCURRENCY}, ${SECONDS}s per action, 20 key pairs × 3 tags`);
-    if (!openstack) await measure('DescribeRegions', client, () => client.send(new DescribeRegionsCommand({})), endpoint);
-    await measure('DescribeKeyPairs', client, () => client.send(new DescribeKeyPairsCommand({})), endpoint);
-    if (!openstack) await measure('DescribeTags', client, () => client.send(new DescribeTagsCommand({})), endpoint);
-    await measure('DescribeAvailabilityZones', client, () => client.send(new DescribeAvailabilityZonesCommand({})), endpoint);
-    console.log(`server resident memory: ${rssMb(child.pid!)} MB`);
-    if (openstack) {
-      const { DeleteKeyPairCommand } = await import('@aws-sdk/client-ec2');
-      for (let i = 0; i < 20; i++) await client.send(new DeleteKeyPairCommand({ KeyName: `${tag}-${i}` }));
+    console.log(`idle RSS: service ${fmt(idle.serviceRssMb, 1)} MB, ceiling ${fmt(idle.ceilingRssMb, 1)} MB`);
+    console.log('figures: value (× the ceiling at the same concurrency); CPU and RSS summed over the server process tree;');
+    console.log('cores busy during the cell: srv = the server, gen = this bench process (load generator), other = everything else\n');
+    console.log(row(COLUMNS.map(([name]) => name)) + (opt.openstack ? '  upstream/req' : ''));
+
+    const warm = new Set<string>();
+    type Run = (connections: number, secs: number) => Promise<LoadResult>;
+    /** Everything but the load itself happens here, outside the measured window. */
+    const prepare = async (t: Target, action: string): Promise<Run> => {
+      if (opt.sdk) return (c, secs) => sdkLoop(t, ACTIONS[action], c, secs);
+      // Signed per cell, well inside the 15 minutes a signature stays valid.
+      const signed = await sdkSignedRequest(t, ACTIONS[action]);
+      const check = await send(t.endpoint, signed);
+      if (check.status !== 200) throw new Error(`${action} answered ${check.status}: ${check.body.slice(0, 300)}`);
+      return (c, secs) => replay(t.endpoint, signed, c, secs);
+    };
+    const measure = async (which: Cell['target'], proc: Spawned, t: Target, action: string, c: number): Promise<Cell> => {
+      const run = await prepare(t, action);
+      if (!warm.has(`${which} ${action}`)) {
+        await run(16, Math.min(1, seconds)); // JIT and caches warm, outside the figures
+        warm.add(`${which} ${action}`);
+      }
+      const m0 = which === 'service' ? await metricSums(t.endpoint) : undefined;
+      const sampler = treeSampler(proc.pid);
+      const cpu0 = treeCpuMs(proc.pid);
+      const gen0 = process.cpuUsage();
+      const busy0 = machineBusyMs();
+      const w0 = process.hrtime.bigint();
+      const r = await run(c, seconds);
+      const w1 = process.hrtime.bigint();
+      const cpuMs = treeCpuMs(proc.pid) - cpu0;
+      const gen = process.cpuUsage(gen0);
+      const busyMs = machineBusyMs() - busy0;
+      const { peakRssMb, processes } = sampler.stop();
+      if (which === 'service') profileWindows.push([Number(w0 / 1000n), Number(w1 / 1000n)]);
+      const m1 = m0 ? await metricSums(t.endpoint) : undefined;
+      const wallMs = Number(w1 - w0) / 1e6;
+      const genMs = (gen.user + gen.system) / 1000;
+      const cell: Cell = {
+        target: which, action, concurrency: c, requests: r.ok, errors: r.errors, reqPerSec: r.ok / (wallMs / 1000),
+        p50Ms: quantile(r.latencies, 0.5), p99Ms: quantile(r.latencies, 0.99), cpuMsPerReq: cpuMs / Math.max(1, r.ok),
+        serverCores: cpuMs / wallMs, loadGenCores: genMs / wallMs, otherCores: Math.max(0, busyMs - cpuMs - genMs) / wallMs, peakRssMb, processes,
+      };
+      if (m0 && m1 && opt.openstack) cell.upstreamPerReq = (m1.upstream - m0.upstream) / Math.max(1, m1.requests - m0.requests);
+      return cell;
+    };
+
+    for (const c of levels) {
+      const top = await measure('ceiling', ceiling, ceilingTarget, 'DescribeRegions', c);
+      cells.push(top);
+      printCell(top);
+      for (const action of actions) {
+        const cell = await measure('service', service, serviceTarget, action, c);
+        cell.vsCeiling = {
+          reqPerSec: cell.reqPerSec / top.reqPerSec, p50Ms: cell.p50Ms / top.p50Ms, p99Ms: cell.p99Ms / top.p99Ms,
+          cpuMsPerReq: cell.cpuMsPerReq / top.cpuMsPerReq, peakRssMb: cell.peakRssMb / top.peakRssMb,
+        };
+        cells.push(cell);
+        printCell(cell);
+      }
     }
-    client.destroy();
+
+    await new Promise((r) => setTimeout(r, 1000));
+    const idleAfterMb = treeRssMb(service.pid);
+    const load1 = loadavg();
+    console.log(`\nidle RSS after the load: service ${fmt(idleAfterMb, 1)} MB; load average ${load1.map((l) => l.toFixed(2)).join(' ')} at the end`);
+
+    if (opt.json) {
+      writeFileSync(opt.json, `${JSON.stringify({
+        startedAt: startedAt.toISOString(), mode: driverName, backend: opt.openstack ? 'openstack' : 'local', region, seconds,
+        concurrency: levels, actions, keyPairs: KEY_PAIRS, logLevel: opt['log-level'], workersOption: opt.workers ?? null,
+        machine: { cpus: cpus().length, model: cpus()[0]?.model.trim(), loadavgStart: load0, loadavgEnd: load1, node: process.version },
+        serverProcesses: idle.serviceProcesses,
+        startup: startup && {
+          ...startup, firstStartMinMs: Math.min(...startup.firstStartMs), firstStartMedianMs: median(startup.firstStartMs),
+          restartMinMs: Math.min(...startup.restartMs), restartMedianMs: median(startup.restartMs),
+        },
+        idle: { ...idle, serviceRssAfterLoadMb: idleAfterMb },
+        cells,
+      }, null, 2)}\n`);
+      console.log(`figures written to ${opt.json}`);
+    }
   } finally {
-    child.kill('SIGTERM');
+    if (opt.openstack && sdk) {
+      for (const KeyName of keyNames) await sdk.send(new DeleteKeyPairCommand({ KeyName })).catch(() => undefined);
+    }
+    sdk?.destroy();
+    if (ceiling) await stop(ceiling.child);
+    await stop(service.child);
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (opt['cpu-prof']) {
+    writeFileSync(join(opt['cpu-prof'], WINDOWS_FILE), JSON.stringify(profileWindows));
+    printHotSpots(hotSpots(profileFiles([opt['cpu-prof']]), 10, profileWindows), ' while the service cells ran');
   }
 }
 
