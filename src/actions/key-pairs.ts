@@ -35,7 +35,7 @@ function attrsOf(resource: Resource, record: KeyPairRecord): KeyAttrs {
 
 /** Every key pair of the project in this region, each with its EC2 id (assigned on first sight) and tags. */
 async function listKeys(ctx: ActionContext): Promise<KeyView[]> {
-  const records = await ctx.cloud.compute.listKeyPairs(ctx.cloudCtx);
+  const records = (await ctx.cloud.compute.listKeyPairs(ctx.cloudCtx)).items;
   const mapped = await ctx.store.listResources(ctx.projectId, ctx.region, 'key-pair');
   const byName = new Map(mapped.map((r) => [r.osId, r]));
   const views: Omit<KeyView, 'tags'>[] = [];

@@ -35,3 +35,32 @@ export interface RegionRecord {
   /** Public URL of this service in that region, when the backend knows it. */
   endpoint?: string;
 }
+
+export interface BlockStorageQuotas {
+  /** -1 means unlimited, as in Cinder. */
+  volumes: number;
+  gigabytes: number;
+  snapshots: number;
+}
+
+export interface ImageRecord {
+  /** Glance's image id (a UUID). */
+  id: string;
+  name: string;
+  /** Glance's image status: queued, saving, active, killed, deleted, pending_delete, deactivated … */
+  status: string;
+  visibility: 'public' | 'private' | 'shared' | 'community';
+  /** Project that owns the image. */
+  owner: string;
+  diskFormat?: string;
+  containerFormat?: string;
+  createdAt: Date;
+}
+
+/** Filters Glance applies itself (the `in:` operator for names). */
+export interface ImageFilters {
+  name?: readonly string[];
+  /** Images of this project only. */
+  owner?: string;
+  visibility?: ImageRecord['visibility'];
+}
