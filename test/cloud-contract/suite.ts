@@ -207,8 +207,9 @@ export function runCloudContract(name: string, create: () => Promise<ContractTar
       assert.equal(await t.provider.image.getImage(t.b, a1), undefined, "b may not see a's private image");
       assert.equal((await t.provider.image.getImage(t.b, pub))?.visibility, 'public');
       assert.equal(await t.provider.image.getImage(t.a, randomUUID()), undefined);
+      assert.equal(await t.provider.image.getImage(t.a, 'not-an-image-id'), undefined);
 
-      const some = [a2, randomUUID(), b1, a1];
+      const some = [a2, randomUUID(), b1, 'not-an-image-id', a1];
       const expected = ids(all).filter((id) => some.includes(id));
       assert.deepEqual(expected.sort(), [a1, a2].sort());
       const byIds = ids((await list({ ids: some })).items);
