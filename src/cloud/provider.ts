@@ -37,7 +37,7 @@ export interface ListQuery<F = never> {
   filters?: F;
   /** At most this many objects (a positive integer). */
   limit?: number;
-  /** Start after the object with this id: the `next` of the previous page. A marker the backend does not know is a BadRequest. */
+  /** Start after the object with this id: the `next` of the previous page. A marker the backend does not know, or the caller may not see, is a BadRequest. */
   marker?: string;
 }
 
@@ -50,8 +50,8 @@ export interface Page<T> {
 /** Nova. */
 export interface ComputeService {
   /**
-   * The caller's key pairs by name (Nova: in its database's collation, usually case-insensitive;
-   * local: binary). Ids and markers are names.
+   * The caller's key pairs by name, in the database's text order (Nova's: usually case-insensitive;
+   * local: binary on SQLite and MariaDB/MySQL, the database's collation on PostgreSQL). Ids and markers are names.
    */
   listKeyPairs(ctx: CloudContext, query?: ListQuery): Promise<Page<KeyPairRecord>>;
   getKeyPair(ctx: CloudContext, name: string): Promise<KeyPairRecord | undefined>;
