@@ -57,10 +57,10 @@ export interface ImageRecord {
   createdAt: Date;
 }
 
-/** Filters Glance applies itself (the `in:` operator for names). */
+/** Filters Glance applies itself (exact values; names are not among them: Glance cannot quote every name in its `in:` lists). */
 export interface ImageFilters {
-  name?: readonly string[];
   /** Images of this project only. */
   owner?: string;
-  visibility?: ImageRecord['visibility'];
+  /** Only public images, or only the caller's private ones. */
+  visibility?: 'public' | 'private';
 }
