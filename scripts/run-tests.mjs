@@ -31,7 +31,7 @@ const files = (dir, filter = () => true) => {
   return only.length ? out.filter((f) => only.some((o) => f === o || f.startsWith(`${o}/`))) : out;
 };
 
-const perDialect = (p) => p.startsWith('test/store/') || p.startsWith('test/ops/') || p === 'test/cloud-contract/local.test.ts';
+const perDialect = (p) => p.startsWith('test/store/') || p.startsWith('test/ops/') || p.startsWith('test/cloud-contract/local');
 const localOnly = (p) => perDialect(p) || p.startsWith('test/upstream/') || p === 'test/cloud-contract/openstack.test.ts' || p.startsWith('test/openstack/');
 
 const groups = [];

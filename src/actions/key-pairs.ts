@@ -81,9 +81,8 @@ const keyPairs: DescribeSpec<KeyView> = {
     if (q.ids) for (const r of await ctx.store.resources.findMany(ctx.projectId, ctx.region, q.ids)) if (r.kind === 'key-pair') names.add(r.osId);
     const addressed = q.ids !== undefined || q.names !== undefined;
     if (addressed && names.size === 0) return [];
-    const records = await ctx.cloud.compute.listKeyPairs(ctx.cloudCtx);
-    const wanted = addressed ? records.filter((r) => names.has(r.name)) : records;
-    return mapCloudObjects(ctx, 'key-pair', wanted, {
+    const { items: records } = await ctx.cloud.compute.listKeyPairs(ctx.cloudCtx, addressed ? { ids: [...names] } : undefined);
+    return mapCloudObjects(ctx, 'key-pair', records, {
       osId: (r) => r.name,
       firstSight,
       complete: addressed ? undefined : { stillExists: async (name) => (await ctx.cloud.compute.getKeyPair(ctx.cloudCtx, name)) !== undefined },

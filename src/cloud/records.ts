@@ -35,3 +35,32 @@ export interface RegionRecord {
   /** Public URL of this service in that region, when the backend knows it. */
   endpoint?: string;
 }
+
+export interface BlockStorageQuotas {
+  /** -1 means unlimited, as in Cinder. */
+  volumes: number;
+  gigabytes: number;
+  snapshots: number;
+}
+
+export interface ImageRecord {
+  /** Glance's image id (a UUID). */
+  id: string;
+  name: string;
+  /** Glance's image status: queued, saving, active, killed, deleted, pending_delete, deactivated … */
+  status: string;
+  visibility: 'public' | 'private' | 'shared' | 'community';
+  /** Project that owns the image. */
+  owner: string;
+  diskFormat?: string;
+  containerFormat?: string;
+  createdAt: Date;
+}
+
+/** Filters Glance applies itself (exact values; names are not among them: Glance cannot quote every name in its `in:` lists). */
+export interface ImageFilters {
+  /** Images of this project only. */
+  owner?: string;
+  /** Only public images, or only the caller's private ones. */
+  visibility?: 'public' | 'private';
+}

@@ -44,6 +44,9 @@ export const OPTIONS = {
     availability_zones: { kind: 'list', default: 'a,b,c', help: 'Zone suffixes of every region of the embedded cloud (us-east-1a …).' },
     max_instances: { kind: 'int', default: '20', min: 0, help: 'Instance quota of a project.' },
     max_elastic_ips: { kind: 'int', default: '5', min: 0, help: 'Elastic IP quota of a project.' },
+    max_volumes: { kind: 'int', default: '100', min: 0, help: 'Volume quota of a project.' },
+    max_volume_gigabytes: { kind: 'int', default: '51200', min: 0, help: 'Total size of the volumes of a project, in GiB.' },
+    max_snapshots: { kind: 'int', default: '10000', min: 0, help: 'Snapshot quota of a project.' },
     max_security_groups_per_interface: { kind: 'int', default: '5', min: 1, help: 'Security groups per network interface.' },
   },
   keystone_authtoken: {

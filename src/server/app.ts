@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalCredentialSource } from '../auth/local-credentials.js';
 import type { CredentialSource } from '../auth/types.js';
-import { createLocalProvider } from '../cloud/local/index.js';
+import { openLocalCloud } from '../cloud/local/index.js';
 import type { CloudProvider } from '../cloud/provider.js';
 import { type Config, listenUrl } from '../config/config.js';
 import { createLogger, type Level, type Logger } from '../observability/log.js';
@@ -30,9 +30,10 @@ export async function openStore(config: Config): Promise<Store> {
 async function createCloud(config: Config, store: Store, metrics: Metrics, logger: Logger): Promise<{ cloud: CloudProvider; credentials: CredentialSource }> {
   if (config.DEFAULT.cloud_backend === 'openstack') {
     const { createOpenStack } = await import('../cloud/openstack/index.js');
-    return createOpenStack(config, store, metrics, logger);
+    return createOpenStack(config, metrics, logger);
   }
-  return { cloud: createLocalProvider(store, config), credentials: new LocalCredentialSource(store) };
+  // After the store's migrations (openStore): the local cloud adopts a table the store's first migration made.
+  return { cloud: await openLocalCloud(store.db, config), credentials: new LocalCredentialSource(store) };
 }
 
 export async function createApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {

@@ -42,20 +42,10 @@ export interface ClientTokensTable {
   created_at: string;
 }
 
-/** The embedded cloud's Nova key pairs. */
-export interface LocalKeyPairsTable {
-  project_id: string;
-  region: string;
-  name: string;
-  public_key: string;
-  created_at: string;
-}
-
 export interface Database {
   projects: ProjectsTable;
   credentials: CredentialsTable;
   resources: ResourcesTable;
   tags: TagsTable;
   client_tokens: ClientTokensTable;
-  local_key_pairs: LocalKeyPairsTable;
 }

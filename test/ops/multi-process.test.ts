@@ -15,7 +15,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   CreateKeyPairCommand, CreateTagsCommand, DescribeKeyPairsCommand, DescribeRegionsCommand, DescribeTagsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { LocalCloudDatabase } from '../../src/cloud/local/schema.js';
 import { openDb, type StoreDb } from '../../src/store/db.js';
 import { cleanEnv, freePort, live, type Running, runToEnd, spawnNode, waitReady } from '../helpers/processes.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../helpers/databases.js';
@@ -212,7 +213,7 @@ describe(`${N} ec2-api processes on one ${TEST_DIALECT === 'sqlite' ? 'SQLite fi
     assert.doesNotMatch(servers[victim].stdout(), /First start/);
 
     // What the cloud has: every key pair of the project in local_key_pairs.
-    const inCloud = (await store.db.selectFrom('local_key_pairs').select('name')
+    const inCloud = (await (store.db as unknown as Kysely<LocalCloudDatabase>).selectFrom('local_key_pairs').select('name')
       .where('project_id', '=', cred.ProjectId).where('region', '=', 'us-east-1').execute()).map((r) => r.name).sort();
     for (const name of succeeded.keys()) assert.ok(inCloud.includes(name), `${name} was created`);
     // Twice, all processes at once: the first listing may map keys the killed process left unmapped.

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ProviderError } from '../errors.js';
+import type { IdentityService } from '../provider.js';
 import type { Upstream } from './http.js';
 
 export interface CatalogEntry { type: string; endpoints: { interface: string; region_id?: string; region?: string; url: string }[] }
@@ -161,4 +162,17 @@ export class Keystone {
   catalogEndpoint(type: string, region: string): string | undefined {
     return this.service ? endpointOf(this.service.catalog, type, region, this.opts.interface) : undefined;
   }
+}
+
+const REGION_CACHE_MS = 60_000;
+
+/** Keystone as the provider's identity service: the deployment's regions, each with this service's endpoint there. */
+export function keystoneIdentity(keystone: Keystone): IdentityService {
+  let cache: { at: number; names: string[] } | undefined;
+  return {
+    async listRegions(ctx) {
+      if (!cache || Date.now() - cache.at > REGION_CACHE_MS) cache = { at: Date.now(), names: await keystone.regions(ctx?.requestId) };
+      return { mode: 'fixed', regions: cache.names.map((name) => ({ name, endpoint: keystone.catalogEndpoint('ec2', name) })) };
+    },
+  };
 }
