@@ -54,6 +54,12 @@ export interface LocalKeyPairsTable {
   created_at: string;
 }
 
+/** Change counters: bumped in the transaction of a change, polled by the processes that cache what changed. */
+export interface CountersTable {
+  name: string;
+  value: number | string | bigint;
+}
+
 export interface Database {
   projects: ProjectsTable;
   credentials: CredentialsTable;
@@ -61,4 +67,5 @@ export interface Database {
   tags: TagsTable;
   client_tokens: ClientTokensTable;
   local_key_pairs: LocalKeyPairsTable;
+  counters: CountersTable;
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../../observability/log.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Store } from '../../store/store.js';
 import { ProviderError } from '../errors.js';
+import { cachedRegions } from '../region-cache.js';
 import type { CloudContext, CloudProvider, ComputeService, IdentityService, NetworkService } from '../provider.js';
 import type { KeyPairRecord } from '../records.js';
 import { KeystoneCredentialSource } from './credentials.js';
@@ -17,7 +18,6 @@ import { Upstream } from './http.js';
 import { endpointOf, Keystone, type KeystoneToken } from './keystone.js';
 
 const NOVA_VERSION = '2.2'; // key pair `type`; later microversions drop nothing we use
-const REGION_CACHE_MS = 60_000;
 
 export async function createOpenStack(config: Config, _store: Store, metrics: Metrics, logger: Logger): Promise<{ cloud: CloudProvider; credentials: CredentialSource }> {
   const os = config.openstack;
@@ -95,18 +95,12 @@ export async function createOpenStack(config: Config, _store: Store, metrics: Me
     },
   };
 
-  let regionCache: { at: number; names: string[] } | undefined;
-  const identity: IdentityService = {
+  const identity: IdentityService = cachedRegions({
     async listRegions(ctx) {
-      if (!regionCache || Date.now() - regionCache.at > REGION_CACHE_MS) {
-        regionCache = { at: Date.now(), names: await keystone.regions(ctx?.requestId) };
-      }
-      return {
-        mode: 'fixed',
-        regions: regionCache.names.map((name) => ({ name, endpoint: keystone.catalogEndpoint('ec2', name) })),
-      };
+      const names = await keystone.regions(ctx?.requestId);
+      return { mode: 'fixed', regions: names.map((name) => ({ name, endpoint: keystone.catalogEndpoint('ec2', name) })) };
     },
-  };
+  });
 
   return {
     cloud: { name: 'openstack', compute, network, identity, close: () => http.close() },
