@@ -38,7 +38,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   });
   child.stdout?.resume();
   const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) { // workers start in parallel: allow a loaded machine two minutes
     try {
       if ((await fetch(`${endpoint}/healthz`)).ok) return { child, endpoint, dataDir };
     } catch {}
@@ -48,9 +48,14 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   throw new Error('server did not start');
 }
 
+/** Resident memory of the server: the process and its workers. */
 function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+  const kb = (p: number): number => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+    const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    return (m ? Number(m[1]) : 0) + children.reduce((a, c) => a + kb(c), 0);
+  };
+  return Math.round(kb(pid) / 1024);
 }
 
 async function upstreamCalls(endpoint: string): Promise<{ upstream: number; requests: number }> {
@@ -106,7 +111,7 @@ async function main() {
       const k = await client.send(new CreateKeyPairCommand({ KeyName: `${tag}-${i}`, KeyType: 'ed25519' }));
       await client.send(new CreateTagsCommand({ Resources: [k.KeyPairId!], Tags: [{ Key: 'env', Value: 'bench' }, { Key: 'n', Value: String(i) }, { Key: 'owner', Value: 'bench' }] }));
     }
-    console.log(`ec2-api bench: ${openstack ? 'OpenStack test cloud' : 'embedded cloud (SQLite)'}, concurrency ${CONCURRENCY}, ${SECONDS}s per action, 20 key pairs × 3 tags`);
+    console.log(`ec2-api bench: ${openstack ? 'OpenStack test cloud' : 'embedded cloud (SQLite)'}, concurrency ${CONCURRENCY}, ${SECONDS}s per action, 20 key pairs × 3 tags, EC2 workers: ${process.env.EC2API_WORKERS ?? 'one per core'}`);
     if (!openstack) await measure('DescribeRegions', client, () => client.send(new DescribeRegionsCommand({})), endpoint);
     await measure('DescribeKeyPairs', client, () => client.send(new DescribeKeyPairsCommand({})), endpoint);
     if (!openstack) await measure('DescribeTags', client, () => client.send(new DescribeTagsCommand({})), endpoint);
