@@ -19,7 +19,7 @@ export const READY_MESSAGE = 'ec2api:ready';
 
 /** A worker that dies before it is ready or within this time of its start "died at start". */
 const STABLE_MS = 10_000;
-/** Deaths at start in a row, per worker slot, before the primary gives up. */
+/** Deaths at start in a row, per worker slot, at which the primary gives up. */
 const MAX_EARLY_DEATHS = 5;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
@@ -90,7 +90,7 @@ export function runPrimary(plan: [ServiceName, number][], opts: { logger: Logger
     }
     const early = !entry.ready || Date.now() - entry.startedAt < STABLE_MS;
     slot.earlyDeaths = early ? slot.earlyDeaths + 1 : 0;
-    if (slot.earlyDeaths > MAX_EARLY_DEATHS) {
+    if (slot.earlyDeaths >= MAX_EARLY_DEATHS) {
       logger.error('a worker keeps dying at start: giving up', { ...fields, deaths: slot.earlyDeaths });
       stop('a worker keeps dying at start', 1);
       return;
