@@ -61,4 +61,6 @@ export interface CredentialSource {
   authenticate(req: IncomingRequest, sig: ParsedSignature): Promise<Principal>;
   /** The cloud refused the caller's backend credentials: drop anything cached for this access key. */
   forget?(accessKeyId: string): void;
+  /** Stops background work (cache invalidation polling). */
+  close?(): Promise<void>;
 }

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, sampleConfig } from '../config/config.js';
+import { bumpCounter, CREDENTIALS_COUNTER } from '../store/counters.js';
 import { migrate, openDb } from '../store/db.js';
 import { Store } from '../store/store.js';
 
@@ -20,6 +21,18 @@ const USAGE = `usage: ec2-api-manage <command>
   config check                                    validate the configuration and print its source
   config sample                                   print a sample ec2api.conf with every option
 Configuration: EC2API_CONFIG (or --config-file=PATH), then environment, then --section.option=value flags.`;
+
+/**
+ * Changes credentials in one transaction with a bump of their change counter,
+ * which every running API process polls to drop its cached credentials.
+ */
+function changeCredentials<T>(store: Store, change: (tx: Store) => Promise<T>): Promise<T> {
+  return store.transaction(async (tx) => {
+    const result = await change(tx);
+    await bumpCounter(tx.db, CREDENTIALS_COUNTER);
+    return result;
+  });
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`ec2-api-manage: ${message}\n`);
@@ -66,7 +79,7 @@ async function main() {
     if (group === 'credentials' && command === 'create') {
       if (!values.project) fail('credentials create needs --project NAME');
       const project = await store.projects.getOrCreate(values.project);
-      const cred = await store.credentials.create(project.id, values.user ?? 'admin');
+      const cred = await changeCredentials(store, (tx) => tx.credentials.create(project.id, values.user ?? 'admin'));
       if (values.json) {
         process.stdout.write(`${JSON.stringify({ AccessKeyId: cred.accessKey, SecretAccessKey: cred.secret, Project: project.name, ProjectId: project.id, OwnerId: project.ownerId })}\n`);
       } else {
@@ -90,7 +103,7 @@ async function main() {
     }
     if (group === 'credentials' && command === 'delete') {
       if (!arg) fail('credentials delete needs ACCESS_KEY');
-      if (!(await store.credentials.delete(arg))) fail(`no credential ${arg}`, 1);
+      if (!(await changeCredentials(store, (tx) => tx.credentials.delete(arg)))) fail(`no credential ${arg}`, 1);
       process.stdout.write(`deleted ${arg}\n`);
       return;
     }

@@ -1,10 +1,27 @@
-/** Starts the listeners of the chosen services and shuts them down cleanly on SIGTERM/SIGINT. */
+/**
+ * Starts the chosen services: in this process when every one of them has one
+ * worker ([DEFAULT] ec2api_workers / metadata_workers / s3_workers = 1), else as
+ * a cluster whose primary migrates the store and makes the first-start
+ * credentials once, then forks the workers (src/server/cluster.ts).
+ * SIGTERM/SIGINT drain: no new connections, requests in flight finish, exit 0.
+ */
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { type Config, ConfigError, listenUrl, loadConfig } from '../config/config.js';
-import { bootstrapFirstStart, createApp } from '../server/app.js';
-import { createEc2Server, createPlaceholderServer, listen } from '../server/http.js';
+import { answerMetricsCollection, clusterMetricsText } from '../observability/cluster-metrics.js';
+import { createLogger, type Level, type Logger } from '../observability/log.js';
+import { bootstrapFirstStart, createApp, openStore } from '../server/app.js';
+import { EXIT_CANNOT_START, READY_MESSAGE, runPrimary, type ServiceName, WORKER_SERVICE_ENV } from '../server/cluster.js';
+import { createEc2Server, createPlaceholderServer, drain, listen } from '../server/http.js';
 
-export type ServiceName = 'ec2' | 'metadata' | 's3';
+export type { ServiceName };
+
+const SERVICES: ServiceName[] = ['ec2', 'metadata', 's3'];
+
+function workersOf(config: Config, service: ServiceName): number {
+  const d = config.DEFAULT;
+  return service === 'ec2' ? d.ec2api_workers : service === 'metadata' ? d.metadata_workers : d.s3_workers;
+}
 
 export async function runServices(services: ServiceName[]): Promise<void> {
   let config: Config;
@@ -17,13 +34,42 @@ export async function runServices(services: ServiceName[]): Promise<void> {
     }
     throw e;
   }
-  const app = await createApp(config);
-  if (services.includes('ec2')) await bootstrapFirstStart(app);
+  const level = config.DEFAULT.log_level as Level;
+  if (cluster.isWorker) {
+    const service = process.env[WORKER_SERVICE_ENV] as ServiceName;
+    if (!SERVICES.includes(service)) throw new Error(`${WORKER_SERVICE_ENV}=${service}: not a service`);
+    return serve(config, [service], createLogger(level, { service: 'ec2-api', pid: process.pid, worker: service }), true);
+  }
+  const plan = services.map((s) => [s, workersOf(config, s)] as [ServiceName, number]);
+  if (plan.every(([, n]) => n === 1)) return serve(config, services, createLogger(level, { service: 'ec2-api', pid: process.pid }), false);
+
+  const logger = createLogger(level, { service: 'ec2-api', pid: process.pid, role: 'primary' });
+  for (const w of config.warnings) logger.warn(w);
+  const store = await openStore(config);
+  try {
+    if (services.includes('ec2')) await bootstrapFirstStart({ config, store });
+  } finally {
+    await store.close();
+  }
+  runPrimary(plan, { logger, graceSeconds: config.DEFAULT.graceful_shutdown_timeout });
+}
+
+/** Serves `services` in this process (a worker serves one). */
+async function serve(config: Config, services: ServiceName[], logger: Logger, worker: boolean): Promise<void> {
+  const app = await createApp(config, { logger, migrate: !worker });
+  if (!worker && services.includes('ec2')) await bootstrapFirstStart(app);
   const servers: Server[] = [];
   const d = config.DEFAULT;
+  if (worker) answerMetricsCollection(app.metrics.registry);
+  const metricsText = worker
+    ? () => clusterMetricsText().catch((e: Error) => {
+        logger.warn('metrics of the other workers unavailable: serving this worker\'s', { error: e.message });
+        return app.metrics.text();
+      })
+    : undefined;
   try {
     if (services.includes('ec2')) {
-      servers.push(await listen(createEc2Server(app.pipeline, app.logger, app.metrics), d.ec2api_listen_port, d.ec2api_listen));
+      servers.push(await listen(createEc2Server(app.pipeline, app.logger, app.metrics, metricsText), d.ec2api_listen_port, d.ec2api_listen));
       app.logger.info('listening', { service: 'ec2-api', url: listenUrl(config), backend: d.cloud_backend, config: config.source });
     }
     if (services.includes('metadata')) {
@@ -37,14 +83,16 @@ export async function runServices(services: ServiceName[]): Promise<void> {
   } catch (e) {
     app.logger.error('cannot listen', { error: e instanceof Error ? e.message : String(e) });
     await app.close();
-    process.exit(1);
+    process.exit(worker ? EXIT_CANNOT_START : 1);
   }
+  if (worker) process.send?.({ type: READY_MESSAGE });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.logger.info('stopping', { signal });
-    await Promise.all(servers.map((s) => new Promise((r) => { s.close(r); s.closeIdleConnections(); })));
+    const drained = await drain(servers, d.graceful_shutdown_timeout * 1000);
+    if (!drained) app.logger.warn('requests still in flight after graceful_shutdown_timeout: their connections were closed');
     await app.close();
     process.exit(0);
   };

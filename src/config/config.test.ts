@@ -33,3 +33,12 @@ test('precedence: file < environment < flag, and errors name the option and its 
   const warned = loadConfig({ env: { EC2API_CONFIG: file }, argv: [] }).warnings;
   assert.ok(warned.some((w) => /verbose/.test(w)) && warned.some((w) => /oslo_messaging/.test(w)), warned.join('\n'));
 });
+
+test('workers: default one per core, 0 means the same; environment and flags set them', async () => {
+  const { availableParallelism } = await import('node:os');
+  const d = loadConfig({ env: {}, argv: [] }).DEFAULT;
+  assert.deepEqual([d.ec2api_workers, d.metadata_workers, d.s3_workers], Array(3).fill(availableParallelism()));
+  const set = loadConfig({ env: { EC2API_WORKERS: '2', EC2API_METADATA_WORKERS: '1', EC2API_S3_WORKERS: '0' }, argv: ['--ec2api_workers=3'] }).DEFAULT;
+  assert.deepEqual([set.ec2api_workers, set.metadata_workers, set.s3_workers], [3, 1, availableParallelism()]);
+  assert.throws(() => loadConfig({ env: { EC2API_WORKERS: '-1' }, argv: [] }), (e) => e instanceof ConfigError && /ec2api_workers.*EC2API_WORKERS.*minimum/.test(e.message));
+});

@@ -6,6 +6,7 @@
  * explicitly — no module reads configuration on import.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import ini from 'ini';
 
@@ -35,6 +36,10 @@ export const OPTIONS = {
     max_clock_skew: { kind: 'int', default: '900', min: 1, max: 86400, help: 'Seconds a signed request may be off the server clock (AWS: 900).' },
     log_level: { kind: 'string', default: 'info', env: 'EC2API_LOG_LEVEL', choices: ['debug', 'info', 'warn', 'error'], help: 'Lowest level logged.' },
     request_timeout: { kind: 'int', default: '60', min: 1, max: 3600, help: 'Seconds an EC2 request may take before it fails with an error.' },
+    ec2api_workers: { kind: 'int', default: '0', min: 0, max: 1024, env: 'EC2API_WORKERS', help: 'Worker processes of the EC2 API, sharing its port. 0: one per core. 1 (with 1 for the other services started): no workers, one process.' },
+    metadata_workers: { kind: 'int', default: '0', min: 0, max: 1024, env: 'EC2API_METADATA_WORKERS', help: 'Worker processes of the metadata service. 0: one per core.' },
+    s3_workers: { kind: 'int', default: '0', min: 0, max: 1024, env: 'EC2API_S3_WORKERS', help: 'Worker processes of the S3 service. 0: one per core.' },
+    graceful_shutdown_timeout: { kind: 'int', default: '30', min: 1, max: 3600, help: 'Seconds a stopping service (SIGTERM/SIGINT) waits for requests in flight before it closes their connections.' },
   },
   database: {
     connection: { kind: 'secret', default: '', env: 'EC2API_DATABASE_URL', help: 'sqlite:///path, mysql://user:pass@host/db or postgresql://user:pass@host/db. Default: SQLite in data_dir.' },
@@ -159,6 +164,9 @@ export function loadConfig({ env = process.env, argv = process.argv.slice(2) }: 
 
   const d = out.DEFAULT;
   d.data_dir = resolve(String(d.data_dir));
+  for (const name of ['ec2api_workers', 'metadata_workers', 's3_workers'] as const) {
+    if (d[name] === 0) d[name] = availableParallelism();
+  }
   if (!d.region_name) d.region_name = d.cloud_backend === 'openstack' ? 'RegionOne' : 'us-east-1';
   if (!out.database.connection) out.database.connection = `sqlite:///${resolve(String(d.data_dir), 'ec2api.db')}`;
   if (d.cloud_backend === 'openstack') {

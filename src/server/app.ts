@@ -21,9 +21,10 @@ export interface App extends PipelineDeps {
   close(): Promise<void>;
 }
 
-export async function openStore(config: Config): Promise<Store> {
+/** `migrate: false` in workers: their primary migrated the store before forking them. */
+export async function openStore(config: Config, opts: { migrate?: boolean } = {}): Promise<Store> {
   const store = new Store(openDb(config.database.connection, config.database.max_pool_size));
-  await migrate(store.db, store.dialect);
+  if (opts.migrate !== false) await migrate(store.db, store.dialect);
   return store;
 }
 
@@ -33,20 +34,21 @@ async function createCloud(config: Config, store: Store, metrics: Metrics, logge
     return createOpenStack(config, metrics, logger);
   }
   // After the store's migrations (openStore): the local cloud adopts a table the store's first migration made.
-  return { cloud: await openLocalCloud(store.db, config), credentials: new LocalCredentialSource(store) };
+  return { cloud: await openLocalCloud(store.db, config), credentials: new LocalCredentialSource(store, { logger }) };
 }
 
-export async function createApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
+export async function createApp(config: Config, opts: { logger?: Logger; migrate?: boolean } = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config.DEFAULT.log_level as Level, { service: 'ec2-api' });
   for (const w of config.warnings) logger.warn(w);
   compileAll();
   const metrics = new Metrics();
-  const store = await openStore(config);
+  const store = await openStore(config, opts);
   const { cloud, credentials } = await createCloud(config, store, metrics, logger);
   const pipeline = new Ec2Pipeline({ config, store, cloud, credentials, logger, metrics });
   return {
     config, store, cloud, credentials, logger, metrics, pipeline,
     async close() {
+      await credentials.close?.();
       await cloud.close();
       await store.close();
     },
@@ -62,7 +64,7 @@ export function credentialsFileText(profile: string, accessKey: string, secret: 
  * First start of the embedded cloud: when the store has no credentials yet, create
  * a project and a key pair, save them to <data_dir>/credentials (mode 0600) and say so.
  */
-export async function bootstrapFirstStart(app: App): Promise<{ created: boolean; file: string }> {
+export async function bootstrapFirstStart(app: Pick<App, 'config' | 'store'>): Promise<{ created: boolean; file: string }> {
   const file = join(app.config.DEFAULT.data_dir, 'credentials');
   if (app.config.DEFAULT.cloud_backend !== 'local') return { created: false, file };
   const existing = await app.store.credentials.list();

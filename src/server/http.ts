@@ -41,7 +41,8 @@ export function listen(server: Server, port: number, host: string): Promise<Serv
   });
 }
 
-export function createEc2Server(pipeline: Ec2Pipeline, logger: Logger, metrics: Metrics): Server {
+/** `metricsText`: what /metrics answers (in a worker: every worker's metrics, through the primary). */
+export function createEc2Server(pipeline: Ec2Pipeline, logger: Logger, metrics: Metrics, metricsText = () => metrics.text()): Server {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const [path, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
     try {
@@ -50,7 +51,7 @@ export function createEc2Server(pipeline: Ec2Pipeline, logger: Logger, metrics: 
         return;
       }
       if (req.method === 'GET' && path === '/metrics') {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.text());
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metricsText());
         return;
       }
       const body = await readBody(req);
@@ -74,6 +75,26 @@ export function createEc2Server(pipeline: Ec2Pipeline, logger: Logger, metrics: 
   });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/**
+ * Stops accepting connections and waits for the requests in flight: idle keep-alive
+ * connections are closed as soon as their request is answered. After `graceMs`
+ * the remaining connections are cut. Resolves false when it had to cut some.
+ */
+export async function drain(servers: Server[], graceMs: number): Promise<boolean> {
+  let cut = false;
+  const closed = Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  const sweep = setInterval(() => { for (const s of servers) s.closeIdleConnections(); }, 50);
+  for (const s of servers) s.closeIdleConnections();
+  const grace = setTimeout(() => {
+    cut = true;
+    for (const s of servers) s.closeAllConnections();
+  }, graceMs);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(grace);
+  return !cut;
 }
 
 /** The metadata and S3 services answer /healthz for now; their APIs come with later issues. */

@@ -39,8 +39,6 @@ export interface Ec2Response {
   body: string;
 }
 
-const REGION_CACHE_MS = 60_000;
-
 /** Collects the EC2 parameters: the query string, then (POST) the form body. */
 export function requestParams(rawQuery: string, contentType: string | undefined, body: Buffer, method: string): Record<string, string> {
   const params: Record<string, string> = Object.fromEntries(new URLSearchParams(rawQuery));
@@ -51,17 +49,12 @@ export function requestParams(rawQuery: string, contentType: string | undefined,
 }
 
 export class Ec2Pipeline {
-  private regionCache?: { at: number; mode: 'open' | 'fixed'; names: Set<string> };
-
   constructor(private readonly deps: PipelineDeps) {}
 
+  /** The backend caches its region list where reading it costs (src/cloud/region-cache.ts). */
   private async checkRegion(region: string): Promise<void> {
-    const now = Date.now();
-    if (!this.regionCache || now - this.regionCache.at > REGION_CACHE_MS) {
-      const { mode, regions } = await this.deps.cloud.identity.listRegions();
-      this.regionCache = { at: now, mode, names: new Set(regions.map((r) => r.name)) };
-    }
-    if (!this.regionCache.names.has(region)) {
+    const { regions } = await this.deps.cloud.identity.listRegions();
+    if (!regions.some((r) => r.name === region)) {
       throw ERRORS.authFailure(`Credential should be scoped to a valid region, not '${region}'.`);
     }
   }

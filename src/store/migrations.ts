@@ -80,6 +80,18 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
       if (dialect === 'mysql') await binaryCollation(db, TABLES);
     },
   },
+  // Counters that processes sharing the store poll to drop what they cached (src/store/counters.ts).
+  '0002_change_counters': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('counters')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'bigint', (c) => c.notNull())
+        .execute();
+      await sql`INSERT INTO counters (name, value) VALUES ('credentials', 0)`.execute(db);
+      if (dialect === 'mysql') await binaryCollation(db, ['counters']);
+    },
+  },
   // tags.seq was never used.
   '0003_drop_tags_seq': {
     async up(db: Kysely<unknown>) {

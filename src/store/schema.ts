@@ -42,10 +42,17 @@ export interface ClientTokensTable {
   created_at: string;
 }
 
+/** Change counters: bumped in the transaction of a change, polled by the processes that cache what changed. */
+export interface CountersTable {
+  name: string;
+  value: number | string | bigint;
+}
+
 export interface Database {
   projects: ProjectsTable;
   credentials: CredentialsTable;
   resources: ResourcesTable;
   tags: TagsTable;
   client_tokens: ClientTokensTable;
+  counters: CountersTable;
 }

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
 export const ROOT = new URL('../..', import.meta.url).pathname;
-export const START_TIMEOUT_MS = 30_000;
+/** A ceiling, not a measure: the all-in-one starts a worker per core per service, all at once, on a 2-core machine shared by parallel test files. */
+export const START_TIMEOUT_MS = 90_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -85,6 +85,8 @@ describe(`all-in-one binary (store: ${TEST_DIALECT === 'sqlite' ? 'SQLite in the
     env = cleanEnv({
       EC2API_DATA_DIR: dataDir, EC2API_PORT: String(ports.ec2), EC2API_METADATA_PORT: String(ports.metadata),
       EC2API_S3_PORT: String(ports.s3), HOME: home, ...(await databaseEnv()),
+      // EC2 workers as configured by default (one per core); one each for the two placeholder services, to spare the machine.
+      EC2API_METADATA_WORKERS: '1', EC2API_S3_WORKERS: '1',
     });
   });
 
@@ -260,6 +262,7 @@ describe('configuration', () => {
   const baseEnv = async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ec2api-ops-cfg-'));
     return cleanEnv({
+      EC2API_WORKERS: '1', EC2API_METADATA_WORKERS: '1', EC2API_S3_WORKERS: '1', // one process: these test the configuration
       EC2API_DATA_DIR: dataDir, EC2API_METADATA_PORT: String(await freePort()), EC2API_S3_PORT: String(await freePort()),
       ...(await databaseEnv()),
     });

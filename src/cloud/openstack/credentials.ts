@@ -7,6 +7,7 @@
  * secrets, every request is verified by /v3/ec2tokens instead.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { verifySignature } from '../../auth/signature.js';
 import type { CredentialSource, IncomingRequest, ParsedSignature, Principal } from '../../auth/types.js';
 import { ERRORS } from '../../errors/catalog.js';
@@ -14,6 +15,9 @@ import { isProviderError } from '../errors.js';
 import type { Ec2TokenCredentials, Keystone, KeystoneToken } from './keystone.js';
 
 const TOKEN_MARGIN_MS = 2 * 60_000;
+const MAX_KEYS = 10_000;
+/** Unknown access keys are cached apart, so a flood of them cannot evict the known ones. */
+const MAX_UNKNOWN_KEYS = 1_000;
 type Secret = { secret: string; userId: string; projectId: string } | 'missing' | 'forbidden';
 
 export function ec2TokenRequest(req: IncomingRequest, sig: ParsedSignature): Ec2TokenCredentials {
@@ -37,18 +41,31 @@ export function ec2TokenRequest(req: IncomingRequest, sig: ParsedSignature): Ec2
 }
 
 export class KeystoneCredentialSource implements CredentialSource {
-  private readonly secrets = new Map<string, { at: number; value: Secret }>();
-  private readonly tokens = new Map<string, KeystoneToken>();
+  /** Absent when credential_cache_ttl is 0: every request reads the secret. */
+  private readonly secrets?: LRUCache<string, Exclude<Secret, 'missing'>>;
+  private readonly unknown?: LRUCache<string, true>;
+  /** Each token lives until TOKEN_MARGIN_MS before Keystone's expiry. */
+  private readonly tokens = new LRUCache<string, KeystoneToken>({ max: MAX_KEYS });
 
-  constructor(private readonly keystone: Keystone, private readonly ttlSeconds: number) {}
+  constructor(private readonly keystone: Keystone, ttlSeconds: number) {
+    if (ttlSeconds > 0) {
+      this.secrets = new LRUCache({ max: MAX_KEYS, ttl: ttlSeconds * 1000 });
+      this.unknown = new LRUCache({ max: MAX_UNKNOWN_KEYS, ttl: ttlSeconds * 1000 });
+    }
+  }
 
   private async secret(access: string): Promise<Secret> {
-    const hit = this.secrets.get(access);
-    if (hit && Date.now() - hit.at < this.ttlSeconds * 1000) return hit.value;
+    const hit = this.secrets?.get(access);
+    if (hit) return hit;
+    if (this.unknown?.has(access)) return 'missing';
     const value = await this.keystone.ec2Credential(access);
-    if (this.secrets.size > 10_000) this.secrets.clear();
-    this.secrets.set(access, { at: Date.now(), value });
-    if (value === 'missing') this.tokens.delete(access);
+    if (value === 'missing') {
+      this.unknown?.set(access, true);
+      this.secrets?.delete(access);
+      this.tokens.delete(access);
+    } else {
+      this.secrets?.set(access, value);
+    }
     return value;
   }
 
@@ -59,12 +76,13 @@ export class KeystoneCredentialSource implements CredentialSource {
       if (known !== 'forbidden') {
         if (!verifySignature(req, sig, known.secret)) throw ERRORS.signatureDoesNotMatch();
         const cached = this.tokens.get(sig.accessKeyId);
-        if (cached && cached.expiresAt - TOKEN_MARGIN_MS > Date.now()) return principalOf(cached, sig.accessKeyId);
+        if (cached) return principalOf(cached, sig.accessKeyId);
       }
       const token = await this.keystone.ec2Token(ec2TokenRequest(req, sig));
       if (token === 'missing') throw ERRORS.authFailure();
       if (token === 'invalid-signature') throw ERRORS.signatureDoesNotMatch();
-      if (known !== 'forbidden') this.tokens.set(sig.accessKeyId, token);
+      const lifetime = token.expiresAt - TOKEN_MARGIN_MS - Date.now();
+      if (known !== 'forbidden' && lifetime > 0) this.tokens.set(sig.accessKeyId, token, { ttl: lifetime });
       return principalOf(token, sig.accessKeyId);
     } catch (e) {
       if (isProviderError(e)) throw ERRORS.unavailable(`The authentication service is unavailable: ${e.message}`);

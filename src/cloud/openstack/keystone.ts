@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ProviderError } from '../errors.js';
+import { cachedRegions } from '../region-cache.js';
 import type { IdentityService } from '../provider.js';
 import type { Upstream } from './http.js';
 
@@ -164,15 +165,15 @@ export class Keystone {
   }
 }
 
-const REGION_CACHE_MS = 60_000;
-
-/** Keystone as the provider's identity service: the deployment's regions, each with this service's endpoint there. */
+/**
+ * Keystone as the provider's identity service: the deployment's regions, each with this service's endpoint
+ * there. Cached once, in src/cloud/region-cache.ts, for the pipeline's region check and DescribeRegions alike.
+ */
 export function keystoneIdentity(keystone: Keystone): IdentityService {
-  let cache: { at: number; names: string[] } | undefined;
-  return {
+  return cachedRegions({
     async listRegions(ctx) {
-      if (!cache || Date.now() - cache.at > REGION_CACHE_MS) cache = { at: Date.now(), names: await keystone.regions(ctx?.requestId) };
-      return { mode: 'fixed', regions: cache.names.map((name) => ({ name, endpoint: keystone.catalogEndpoint('ec2', name) })) };
+      const names = await keystone.regions(ctx?.requestId);
+      return { mode: 'fixed', regions: names.map((name) => ({ name, endpoint: keystone.catalogEndpoint('ec2', name) })) };
     },
-  };
+  });
 }
