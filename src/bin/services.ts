@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { type Config, ConfigError, listenUrl, loadConfig } from '../config/config.js';
 import { answerMetricsCollection, clusterMetricsText } from '../observability/cluster-metrics.js';
 import { createLogger, type Level, type Logger } from '../observability/log.js';
+import { Metrics } from '../observability/metrics.js';
 import { bootstrapFirstStart, createApp, openStore } from '../server/app.js';
 import { EXIT_CANNOT_START, READY_MESSAGE, runPrimary, type ServiceName, WORKER_SERVICE_ENV } from '../server/cluster.js';
 import { createEc2Server, createPlaceholderServer, drain, listen } from '../server/http.js';
@@ -56,8 +57,10 @@ export async function runServices(services: ServiceName[]): Promise<void> {
 
 /** Serves `services` in this process (a worker serves one). */
 async function serve(config: Config, services: ServiceName[], logger: Logger, worker: boolean): Promise<void> {
-  const app = await createApp(config, { logger, migrate: !worker });
-  if (!worker && services.includes('ec2')) await bootstrapFirstStart(app);
+  // Metadata and S3 answer /healthz only so far: their processes need no store, cloud or EC2 pipeline.
+  const full = services.includes('ec2') ? await createApp(config, { logger, migrate: !worker }) : undefined;
+  const app = full ?? { logger, metrics: new Metrics(), close: async () => {} };
+  if (!worker && full) await bootstrapFirstStart(full);
   const servers: Server[] = [];
   const d = config.DEFAULT;
   if (worker) answerMetricsCollection(app.metrics.registry);
@@ -68,8 +71,8 @@ async function serve(config: Config, services: ServiceName[], logger: Logger, wo
       })
     : undefined;
   try {
-    if (services.includes('ec2')) {
-      servers.push(await listen(createEc2Server(app.pipeline, app.logger, app.metrics, metricsText), d.ec2api_listen_port, d.ec2api_listen));
+    if (full) {
+      servers.push(await listen(createEc2Server(full.pipeline, app.logger, app.metrics, metricsText), d.ec2api_listen_port, d.ec2api_listen));
       app.logger.info('listening', { service: 'ec2-api', url: listenUrl(config), backend: d.cloud_backend, config: config.source });
     }
     if (services.includes('metadata')) {
