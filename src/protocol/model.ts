@@ -78,8 +78,11 @@ function shapeAt(index: number): Shape {
       shape.value = shapeAt(raw[3]);
       return shape;
     }
-    default:
-      return (compiled[index] = { kind: raw[1], name: raw[1] });
+    default: {
+      const shape: Shape = { kind: raw[1], name: raw[1] };
+      compiled[index] = shape;
+      return shape;
+    }
   }
 }
 
