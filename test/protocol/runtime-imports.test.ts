@@ -41,7 +41,7 @@ test('the service entry point loads no @aws-sdk or @smithy module at run time', 
 
   const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean).map((l) => l.slice(l.indexOf(' ') + 1));
   // The recorder works: it saw the service's own modules (ESM) and its CommonJS dependencies.
-  for (const expected of ['/src/protocol/generated/model.ts', '/src/server/pipeline.ts', '/node_modules/better-sqlite3/', '/node_modules/fast-xml-parser/']) {
+  for (const expected of ['/src/protocol/generated/model.ts', '/src/server/pipeline.ts', '/node_modules/better-sqlite3/', '/node_modules/kysely/']) {
     assert.ok(loaded.some((u) => u.includes(expected)), `the recorder did not see ${expected}`);
   }
   const sdk = loaded.filter((u) => /\/node_modules\/@(aws-sdk|smithy)\//.test(u));
