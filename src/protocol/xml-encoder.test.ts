@@ -21,7 +21,9 @@ test('no output → <return>true</return>; an empty list → an empty element', 
 });
 
 test('a field the model does not know is a bug of the action, not silently dropped', () => {
-  assert.throws(() => encodeOutput(operationModel('DescribeRegions')!, { Regions: [{ Nope: 1 }] }, 'r'), OutputShapeError);
+  assert.throws(() => encodeOutput(operationModel('DescribeRegions')!, { Regions: [{ RegionName: 'a' }, { Nope: 1 }] }, 'r'),
+    new OutputShapeError('DescribeRegions.Regions[1].Nope: not a member of Region'));
+  assert.throws(() => encodeOutput(operationModel('DescribeRegions')!, { Regions: {} }, 'r'), new OutputShapeError('DescribeRegions.Regions: expected an array'));
 });
 
 test('the error document', () => {

@@ -48,40 +48,60 @@ const tagsNamed = (name: string): Tags => {
   return tags;
 };
 
-function encodeValue(value: unknown, shape: Shape, path: string): string {
+/** Where in the output a value sits: built only when an action returned a wrong shape, never on the normal path. */
+function at(prefix: string, e: unknown): never {
+  if (e instanceof OutputShapeError) throw new OutputShapeError(`${prefix}${e.message}`);
+  throw e;
+}
+
+function encodeValue(value: unknown, shape: Shape): string {
   switch (shape.kind) {
     case 'struct': {
-      if (typeof value !== 'object' || value === null) throw new OutputShapeError(`${path}: expected an object`);
+      if (typeof value !== 'object' || value === null) throw new OutputShapeError(': expected an object');
       const record = value as Record<string, unknown>;
       for (const key in record) {
-        if (record[key] !== undefined && !shape.byName.has(key)) throw new OutputShapeError(`${path}.${key}: not a member of ${shape.name}`);
+        if (record[key] !== undefined && !shape.byName.has(key)) throw new OutputShapeError(`.${key}: not a member of ${shape.name}`);
       }
       let out = '';
       for (const member of shape.members) {
         const v = record[member.name];
         if (v === undefined || v === null) continue;
         const tags = tagsOf(member);
-        out += tags.open + encodeValue(v, member.shape, `${path}.${member.name}`) + tags.close;
+        try {
+          out += tags.open + encodeValue(v, member.shape) + tags.close;
+        } catch (e) {
+          at(`.${member.name}`, e);
+        }
       }
       return out;
     }
     case 'list': {
-      if (!Array.isArray(value)) throw new OutputShapeError(`${path}: expected an array`);
+      if (!Array.isArray(value)) throw new OutputShapeError(': expected an array');
       const tags = tagsNamed(shape.itemXmlName);
       let out = '';
-      for (let i = 0; i < value.length; i++) out += tags.open + encodeValue(value[i], shape.member, `${path}[${i}]`) + tags.close;
+      for (let i = 0; i < value.length; i++) {
+        try {
+          out += tags.open + encodeValue(value[i], shape.member) + tags.close;
+        } catch (e) {
+          at(`[${i}]`, e);
+        }
+      }
       return out;
     }
     case 'map': {
       let out = '';
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        out += `<entry><key>${escapeXml(String(k))}</key><value>${encodeValue(v, shape.value, `${path}.${k}`)}</value></entry>`;
+        try {
+          out += `<entry><key>${escapeXml(String(k))}</key><value>${encodeValue(v, shape.value)}</value></entry>`;
+        } catch (e) {
+          at(`.${k}`, e);
+        }
       }
       return out;
     }
     case 'timestamp': {
       const d = value instanceof Date ? value : new Date(value as string);
-      if (Number.isNaN(d.getTime())) throw new OutputShapeError(`${path}: invalid timestamp`);
+      if (Number.isNaN(d.getTime())) throw new OutputShapeError(': invalid timestamp');
       return d.toISOString();
     }
     case 'boolean':
@@ -101,7 +121,14 @@ export function encodeOutput(op: OperationModel, output: unknown, requestId: str
     open = `${DECLARATION}<${op.name}Response xmlns="${EC2_XMLNS}">`;
     responseOpen.set(op.name, open);
   }
-  const body = op.output ? encodeValue(output ?? {}, op.output, op.name) : '<return>true</return>';
+  let body = '<return>true</return>';
+  if (op.output) {
+    try {
+      body = encodeValue(output ?? {}, op.output);
+    } catch (e) {
+      at(op.name, e);
+    }
+  }
   return `${open}<requestId>${escapeXml(requestId)}</requestId>${body}</${op.name}Response>`;
 }
 
