@@ -247,8 +247,7 @@ function v4Signatures(req: IncomingRequest, sig: ParsedSignature, secret: string
     req.headers['x-amz-content-sha256'] ??
     (presigned ? query.find(([k]) => k.toLowerCase() === 'x-amz-content-sha256')?.[1] : undefined);
   const scopeString = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
-  let key = hmac(`AWS4${secret}`, scope.date);
-  for (const part of [scope.region, scope.service, 'aws4_request']) key = hmac(key, part);
+  const key = signingKey(secret, scope.date, scope.region, scope.service);
   const method = req.method.toUpperCase();
   // botocore's generate_presigned_url signs query-protocol operations with the model's
   // method (POST) although the URL is then fetched with GET. With every parameter in the
@@ -261,6 +260,22 @@ function v4Signatures(req: IncomingRequest, sig: ParsedSignature, secret: string
       return hmac(key, stringToSign).toString('hex');
     }),
   );
+}
+
+/** Derived signing keys, by secret and scope: a key is valid for a whole day, and a client signs many requests with it. */
+const signingKeys = new Map<string, Buffer>();
+const SIGNING_KEYS_MAX = 256;
+
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const id = `${date}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    // Oldest first out: entries of past days and of deleted credentials leave on their own.
+    if (signingKeys.size >= SIGNING_KEYS_MAX) signingKeys.delete(signingKeys.keys().next().value as string);
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 /**
@@ -345,6 +360,13 @@ function decode(s: string): string {
 
 /** RFC 3986 percent-encoding over UTF-8 bytes: only A-Z a-z 0-9 - _ . ~ (and '/' if asked) stay literal. */
 function uriEncode(s: string, keepSlash = false): string {
+  if (UNRESERVED.test(s)) return s;
+  if (WELL_FORMED.test(s)) {
+    // encodeURIComponent also leaves ! ' ( ) * literal, which RFC 3986 encodes.
+    const out = encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return keepSlash ? out.replace(/%2F/g, '/') : out;
+  }
+  // Lone surrogates: encodeURIComponent throws, UTF-8 encoding makes them U+FFFD.
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
     const ch = String.fromCharCode(byte);
@@ -353,9 +375,14 @@ function uriEncode(s: string, keepSlash = false): string {
   return out;
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 /** 20261126T160000Z */
 function amzDateString(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}Z`;
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {

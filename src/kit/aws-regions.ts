@@ -19,4 +19,5 @@ const rows: [string, boolean, string][] = [
 ];
 
 export const AWS_REGIONS: readonly AwsRegion[] = rows.map(([name, optIn, zoneIdPrefix]) => ({ name, optIn, zoneIdPrefix }));
-export const awsRegion = (name: string) => AWS_REGIONS.find((r) => r.name === name);
+const byName = new Map(AWS_REGIONS.map((r) => [r.name, r]));
+export const awsRegion = (name: string) => byName.get(name);

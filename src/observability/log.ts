@@ -1,6 +1,12 @@
-/** Structured logs: one JSON object per line on stdout, filtered by level. */
+/**
+ * Structured logs: one JSON object per line (`time`, `level`, the bindings, `msg`,
+ * the fields), filtered by level. Written by pino to an asynchronous stdout
+ * destination, so a request never waits for the terminal or the pipe; pino
+ * flushes what is buffered when the process exits.
+ */
+import { pino } from 'pino';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -10,14 +16,24 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-export function createLogger(level: Level = 'info', base: Record<string, unknown> = {}, out: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const min = ORDER[level];
-  const emit = (lvl: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[lvl] < min) return;
-    out(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, msg, ...fields })}\n`);
+function wrap(p: pino.Logger): Logger {
+  const at = (level: Level) => (msg: string, fields?: Record<string, unknown>) => {
+    if (fields) p[level](fields, msg);
+    else p[level](msg);
   };
-  return {
-    debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'),
-    child: (fields) => createLogger(level, { ...base, ...fields }, out),
-  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (fields) => wrap(p.child(fields)) };
+}
+
+/** `sink` receives each line (tests collect them); without it, lines go to stdout. */
+export function createLogger(level: Level = 'info', bindings: Record<string, unknown> = {}, sink?: (line: string) => void): Logger {
+  return wrap(pino(
+    {
+      level,
+      base: bindings,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    sink ? { write: sink } : pino.destination({ dest: 1, sync: false }),
+  ));
 }

@@ -1,14 +1,15 @@
 /**
- * The EC2 service model, read from the runtime schemas that @aws-sdk/client-ec2
- * exports (`DescribeVpcs$`, `DescribeVpcsRequest$` …), compiled once into plain
- * shape trees that the decoder and encoder walk without reflection.
+ * The EC2 service model, read from the compact file that scripts/codegen.ts
+ * generates from @aws-sdk/client-ec2 (src/protocol/generated/model.ts), so the
+ * service never loads the SDK at run time. Each operation's shapes are compiled
+ * into plain trees (with lookup maps) on its first use and kept; the decoder and
+ * encoder walk them without reflection.
  * Owns: wire names (query names, XML names), shape kinds, required members, enums.
  * Knows nothing about clouds, storage or HTTP.
  */
-import * as sdk from '@aws-sdk/client-ec2';
-import { NormalizedSchema } from '@smithy/core/schema';
-import { ENUM_MEMBERS, ENUM_VALUES } from './generated/enums.js';
+import { MODEL } from './generated/model.js';
 import type { OperationName } from './generated/operations.js';
+import { type CompactMember, defaultQueryName, ShapeTag } from './model-format.js';
 import { OPEN_ENUMS } from './overlay.js';
 
 export type ScalarKind = 'string' | 'number' | 'boolean' | 'timestamp' | 'blob';
@@ -24,111 +25,90 @@ export interface MemberShape {
   enumValues?: readonly string[];
 }
 
+export type StructShape = { kind: 'struct'; name: string; members: MemberShape[]; byQueryName: Map<string, MemberShape>; byName: Map<string, MemberShape> };
+
 export type Shape =
-  | { kind: 'struct'; name: string; members: MemberShape[]; byQueryName: Map<string, MemberShape>; byName: Map<string, MemberShape> }
-  | { kind: 'list'; name: string; member: Shape; itemXmlName: string; itemEnumValues?: readonly string[] }
+  | StructShape
+  | { kind: 'list'; name: string; member: Shape; itemXmlName: string }
   | { kind: 'map'; name: string; key: Shape; value: Shape }
   | { kind: ScalarKind; name: string };
 
 export interface OperationModel {
   name: OperationName;
-  input: Extract<Shape, { kind: 'struct' }>;
+  input: StructShape;
   /** undefined for operations whose output is Unit (they answer `<return>true</return>`). */
-  output?: Extract<Shape, { kind: 'struct' }>;
+  output?: StructShape;
 }
 
-const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** Shapes compiled so far, by index in MODEL.shapes (shared by every operation that uses them). */
+const compiled: (Shape | undefined)[] = new Array(MODEL.shapes.length);
 
-class ModelCompiler {
-  private readonly structs = new Map<string, Extract<Shape, { kind: 'struct' }>>();
-
-  compile(ns: NormalizedSchema): Shape {
-    const name = ns.getName() ?? '';
-    if (ns.isStructSchema()) {
-      const cached = this.structs.get(name);
-      if (cached) return cached;
-      const shape: Extract<Shape, { kind: 'struct' }> = {
-        kind: 'struct', name, members: [], byQueryName: new Map(), byName: new Map(),
-      };
-      this.structs.set(name, shape); // before members: EC2 has recursive shapes
-      const raw = ns.getSchema() as unknown[];
-      const requiredCount = typeof raw[6] === 'number' ? raw[6] : 0;
-      let index = 0;
-      for (const [memberName, m] of ns.structIterator()) {
-        const traits = m.getMergedTraits() as { ec2QueryName?: string; xmlName?: string };
-        const enumName = OPEN_ENUMS.has(`${name}.${memberName}`) ? undefined : ENUM_MEMBERS[name]?.[memberName];
+function shapeAt(index: number): Shape {
+  const done = compiled[index];
+  if (done) return done;
+  const raw = MODEL.shapes[index];
+  switch (raw[0]) {
+    case ShapeTag.Struct: {
+      const [, name, requiredCount] = raw;
+      const shape: StructShape = { kind: 'struct', name, members: [], byQueryName: new Map(), byName: new Map() };
+      compiled[index] = shape; // before members: EC2 has recursive shapes
+      for (let i = 3; i < raw.length; i++) {
+        const [memberName, memberShape, enumIndex, xmlName = memberName, queryName = defaultQueryName(xmlName)] = raw[i] as CompactMember;
+        const open = OPEN_ENUMS.has(`${name}.${memberName}`);
         const member: MemberShape = {
-          name: memberName,
-          queryName: traits.ec2QueryName ?? upperFirst(traits.xmlName ?? memberName),
-          xmlName: traits.xmlName ?? memberName,
-          shape: this.compile(m),
-          required: index < requiredCount,
-          enumValues: enumName ? ENUM_VALUES[enumName] : undefined,
+          name: memberName, queryName, xmlName, shape: shapeAt(memberShape), required: i - 3 < requiredCount,
+          enumValues: enumIndex >= 0 && !open ? MODEL.enums[enumIndex] : undefined,
         };
-        index++;
         shape.members.push(member);
-        shape.byQueryName.set(member.queryName, member);
+        shape.byQueryName.set(queryName, member);
         shape.byName.set(memberName, member);
       }
       return shape;
     }
-    if (ns.isListSchema()) {
-      const item = ns.getValueSchema();
-      const itemTraits = item.getMergedTraits() as { xmlName?: string };
-      // Without an xmlName trait a list item is `<member>` (Smithy's XML default, what the SDKs parse):
-      // EC2 names its items `item` explicitly, except InferenceDeviceInfoList (DescribeInstanceTypes).
-      return { kind: 'list', name, member: this.compile(item), itemXmlName: itemTraits.xmlName ?? 'member' };
+    case ShapeTag.List: {
+      const shape = { kind: 'list', name: raw[1], member: undefined as unknown as Shape, itemXmlName: raw[3] } satisfies Shape;
+      compiled[index] = shape;
+      shape.member = shapeAt(raw[2]);
+      return shape;
     }
-    if (ns.isMapSchema()) {
-      return { kind: 'map', name, key: this.compile(ns.getKeySchema()), value: this.compile(ns.getValueSchema()) };
+    case ShapeTag.Map: {
+      const shape = { kind: 'map', name: raw[1], key: undefined as unknown as Shape, value: undefined as unknown as Shape } satisfies Shape;
+      compiled[index] = shape;
+      shape.key = shapeAt(raw[2]);
+      shape.value = shapeAt(raw[3]);
+      return shape;
     }
-    if (ns.isBooleanSchema()) return { kind: 'boolean', name };
-    if (ns.isNumericSchema() || ns.isBigIntegerSchema() || ns.isBigDecimalSchema()) return { kind: 'number', name };
-    if (ns.isTimestampSchema()) return { kind: 'timestamp', name };
-    if (ns.isBlobSchema()) return { kind: 'blob', name };
-    return { kind: 'string', name };
+    default: {
+      const shape: Shape = { kind: raw[1], name: raw[1] };
+      compiled[index] = shape;
+      return shape;
+    }
   }
-}
-
-const sdkExports = sdk as unknown as Record<string, unknown>;
-const compiler = new ModelCompiler();
-const operations = new Map<string, OperationModel>();
-
-function compileOperation(name: string): OperationModel | undefined {
-  const op = sdkExports[`${name}$`];
-  if (!Array.isArray(op) || op[0] !== 9) return undefined;
-  const resolve = (s: unknown) => (typeof s === 'function' ? s() : s);
-  const input = resolve(op[4]);
-  const output = resolve(op[5]);
-  const inShape = Array.isArray(input) ? compiler.compile(NormalizedSchema.of(input as never)) : undefined;
-  const outShape = Array.isArray(output) ? compiler.compile(NormalizedSchema.of(output as never)) : undefined;
-  return {
-    name: name as OperationName,
-    input: (inShape?.kind === 'struct' ? inShape : { kind: 'struct', name: `${name}Request`, members: [], byQueryName: new Map(), byName: new Map() }) as OperationModel['input'],
-    output: outShape?.kind === 'struct' ? outShape : undefined,
-  };
 }
 
 /** All operation names of the model. */
-export const OPERATION_NAMES: readonly string[] = Object.keys(sdkExports)
-  .filter((k) => k.endsWith('$') && Array.isArray(sdkExports[k]) && (sdkExports[k] as unknown[])[0] === 9)
-  .map((k) => k.slice(0, -1))
-  .sort();
+export const OPERATION_NAMES: readonly string[] = Object.keys(MODEL.operations).sort();
 
-const operationSet = new Set(OPERATION_NAMES);
+const operations = new Map<string, OperationModel>();
 
 /** The compiled model of one operation; compiled on first use, then cached. */
 export function operationModel(name: string): OperationModel | undefined {
-  if (!operationSet.has(name)) return undefined;
   let model = operations.get(name);
-  if (!model) {
-    model = compileOperation(name);
-    if (model) operations.set(name, model);
-  }
+  if (model) return model;
+  if (!Object.hasOwn(MODEL.operations, name)) return undefined;
+  const [input, output] = MODEL.operations[name];
+  const inShape = input >= 0 ? shapeAt(input) : undefined;
+  const outShape = output >= 0 ? shapeAt(output) : undefined;
+  model = {
+    name: name as OperationName,
+    input: inShape?.kind === 'struct' ? inShape : { kind: 'struct', name: `${name}Request`, members: [], byQueryName: new Map(), byName: new Map() },
+    output: outShape?.kind === 'struct' ? outShape : undefined,
+  };
+  operations.set(name, model);
   return model;
 }
 
-/** Compile every operation up front (server start-up), so no request pays for it. */
+/** Compile operations up front (all of them by default), e.g. to check the model or to pay the cost before serving. */
 export function compileAll(names: Iterable<string> = OPERATION_NAMES): number {
   let n = 0;
   for (const name of names) if (operationModel(name)) n++;

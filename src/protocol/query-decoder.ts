@@ -2,7 +2,7 @@
  * EC2 Query parameters (`Filter.1.Value.2=x`) → a typed input, driven by the
  * compiled model. Strict where EC2 is strict: every parameter must be known to
  * the operation (UnknownParameter), required members must be present
- * (MissingParameter), and values must fit their type and enum
+ * and not empty (MissingParameter), and values must fit their type and enum
  * (InvalidParameterValue). Errors name the parameter as the client sent it.
  */
 import { ERRORS } from '../errors/catalog.js';
@@ -109,6 +109,8 @@ function decodeStruct(node: Node, shape: Extract<Shape, { kind: 'struct' }>, pre
     const path = prefix ? `${prefix}.${seg}` : seg;
     const member = shape.byQueryName.get(seg);
     if (!member) throw ERRORS.unknownParameter(path);
+    // AWS reads an empty value of a required parameter as no value: MissingParameter below.
+    if (member.required && child.value === '' && child.children.size === 0) continue;
     out[member.name] = decodeValue(child, member.shape, path, member.enumValues);
   }
   for (const member of shape.members) {

@@ -3,58 +3,105 @@
  * `<XResponse xmlns=…><requestId/>…members…</XResponse>`, lists as `<item>`s,
  * timestamps ISO 8601, booleans `true`/`false`, blobs base64, and
  * `<return>true</return>` for operations without output. Errors render as
- * EC2's `<Response><Errors><Error>…` document. XML is built by fast-xml-parser;
- * no string concatenation of markup anywhere.
+ * EC2's `<Response><Errors><Error>…` document.
+ *
+ * Element names come only from the model (each member's tags are built once and
+ * kept on the shape) and every text goes through escapeXml, so no action writes
+ * markup. The document is written in one pass, without the intermediate object
+ * tree a general XML builder needs: that tree was the largest cost of a request.
  */
-import { XMLBuilder } from 'fast-xml-parser';
 import type { Ec2Error } from '../errors/ec2-error.js';
-import type { OperationModel, Shape } from './model.js';
+import type { MemberShape, OperationModel, Shape } from './model.js';
 
 export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  suppressEmptyNode: false,
-  processEntities: true,
-  format: false,
-});
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** Thrown when an action returns a field the model does not know: always a bug in the action. */
 export class OutputShapeError extends Error {}
 
-type XmlValue = string | XmlObject | XmlValue[];
-interface XmlObject { [key: string]: XmlValue }
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const SPECIAL = /[&<>"']/;
+const SPECIAL_ALL = /[&<>"']/g;
 
-function encodeValue(value: unknown, shape: Shape, path: string): XmlValue {
+/** Text content or attribute value. */
+export function escapeXml(text: string): string {
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ENTITIES[c]) : text;
+}
+
+interface Tags { open: string; close: string }
+const tagCache = new WeakMap<MemberShape, Tags>();
+const tagsOf = (member: MemberShape): Tags => {
+  let tags = tagCache.get(member);
+  if (!tags) {
+    tags = { open: `<${member.xmlName}>`, close: `</${member.xmlName}>` };
+    tagCache.set(member, tags);
+  }
+  return tags;
+};
+const itemTags = new Map<string, Tags>();
+const tagsNamed = (name: string): Tags => {
+  let tags = itemTags.get(name);
+  if (!tags) {
+    tags = { open: `<${name}>`, close: `</${name}>` };
+    itemTags.set(name, tags);
+  }
+  return tags;
+};
+
+/** Where in the output a value sits: built only when an action returned a wrong shape, never on the normal path. */
+function at(prefix: string, e: unknown): never {
+  if (e instanceof OutputShapeError) throw new OutputShapeError(`${prefix}${e.message}`);
+  throw e;
+}
+
+function encodeValue(value: unknown, shape: Shape): string {
   switch (shape.kind) {
     case 'struct': {
-      if (typeof value !== 'object' || value === null) throw new OutputShapeError(`${path}: expected an object`);
-      const out: XmlObject = {};
-      for (const key of Object.keys(value)) {
-        if (!shape.byName.has(key) && (value as Record<string, unknown>)[key] !== undefined) {
-          throw new OutputShapeError(`${path}.${key}: not a member of ${shape.name}`);
-        }
+      if (typeof value !== 'object' || value === null) throw new OutputShapeError(': expected an object');
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        if (record[key] !== undefined && !shape.byName.has(key)) throw new OutputShapeError(`.${key}: not a member of ${shape.name}`);
       }
+      let out = '';
       for (const member of shape.members) {
-        const v = (value as Record<string, unknown>)[member.name];
+        const v = record[member.name];
         if (v === undefined || v === null) continue;
-        out[member.xmlName] = encodeValue(v, member.shape, `${path}.${member.name}`);
+        const tags = tagsOf(member);
+        try {
+          out += tags.open + encodeValue(v, member.shape) + tags.close;
+        } catch (e) {
+          at(`.${member.name}`, e);
+        }
       }
       return out;
     }
     case 'list': {
-      if (!Array.isArray(value)) throw new OutputShapeError(`${path}: expected an array`);
-      if (value.length === 0) return '';
-      return { [shape.itemXmlName]: value.map((v, i) => encodeValue(v, shape.member, `${path}[${i}]`)) };
+      if (!Array.isArray(value)) throw new OutputShapeError(': expected an array');
+      const tags = tagsNamed(shape.itemXmlName);
+      let out = '';
+      for (let i = 0; i < value.length; i++) {
+        try {
+          out += tags.open + encodeValue(value[i], shape.member) + tags.close;
+        } catch (e) {
+          at(`[${i}]`, e);
+        }
+      }
+      return out;
     }
     case 'map': {
-      const entries = Object.entries(value as Record<string, unknown>);
-      return { entry: entries.map(([k, v]) => ({ key: String(k), value: encodeValue(v, shape.value, `${path}.${k}`) })) };
+      let out = '';
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        try {
+          out += `<entry><key>${escapeXml(String(k))}</key><value>${encodeValue(v, shape.value)}</value></entry>`;
+        } catch (e) {
+          at(`.${k}`, e);
+        }
+      }
+      return out;
     }
     case 'timestamp': {
       const d = value instanceof Date ? value : new Date(value as string);
-      if (Number.isNaN(d.getTime())) throw new OutputShapeError(`${path}: invalid timestamp`);
+      if (Number.isNaN(d.getTime())) throw new OutputShapeError(': invalid timestamp');
       return d.toISOString();
     }
     case 'boolean':
@@ -62,25 +109,29 @@ function encodeValue(value: unknown, shape: Shape, path: string): XmlValue {
     case 'blob':
       return Buffer.from(value as Uint8Array).toString('base64');
     default:
-      return String(value);
+      return escapeXml(String(value));
   }
 }
 
-const declaration = { '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' } };
+const responseOpen = new Map<string, string>();
 
 export function encodeOutput(op: OperationModel, output: unknown, requestId: string): string {
-  const body: XmlObject = { '@_xmlns': EC2_XMLNS, requestId };
-  if (op.output) {
-    Object.assign(body, encodeValue(output ?? {}, op.output, op.name) as XmlObject);
-  } else {
-    body.return = 'true';
+  let open = responseOpen.get(op.name);
+  if (open === undefined) {
+    open = `${DECLARATION}<${op.name}Response xmlns="${EC2_XMLNS}">`;
+    responseOpen.set(op.name, open);
   }
-  return builder.build({ ...declaration, [`${op.name}Response`]: body });
+  let body = '<return>true</return>';
+  if (op.output) {
+    try {
+      body = encodeValue(output ?? {}, op.output);
+    } catch (e) {
+      at(op.name, e);
+    }
+  }
+  return `${open}<requestId>${escapeXml(requestId)}</requestId>${body}</${op.name}Response>`;
 }
 
 export function encodeError(error: Ec2Error, requestId: string): string {
-  return builder.build({
-    ...declaration,
-    Response: { Errors: { Error: { Code: error.code, Message: error.message } }, RequestID: requestId },
-  });
+  return `${DECLARATION}<Response><Errors><Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`;
 }

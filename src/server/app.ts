@@ -11,7 +11,6 @@ import type { CloudProvider } from '../cloud/provider.js';
 import { type Config, listenUrl } from '../config/config.js';
 import { createLogger, type Level, type Logger } from '../observability/log.js';
 import { Metrics } from '../observability/metrics.js';
-import { compileAll } from '../protocol/model.js';
 import { migrate, openDb } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { Ec2Pipeline, type PipelineDeps } from './pipeline.js';
@@ -40,7 +39,6 @@ async function createCloud(config: Config, store: Store, metrics: Metrics, logge
 export async function createApp(config: Config, opts: { logger?: Logger; migrate?: boolean } = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config.DEFAULT.log_level as Level, { service: 'ec2-api' });
   for (const w of config.warnings) logger.warn(w);
-  compileAll();
   const metrics = new Metrics();
   const store = await openStore(config, opts);
   const { cloud, credentials } = await createCloud(config, store, metrics, logger);

@@ -44,7 +44,10 @@ export function listen(server: Server, port: number, host: string): Promise<Serv
 /** `metricsText`: what /metrics answers (in a worker: every worker's metrics, through the primary). */
 export function createEc2Server(pipeline: Ec2Pipeline, logger: Logger, metrics: Metrics, metricsText = () => metrics.text()): Server {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const [path, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
     try {
       if (req.method === 'GET' && path === '/healthz') {
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
@@ -66,7 +69,9 @@ export function createEc2Server(pipeline: Ec2Pipeline, logger: Logger, metrics: 
       };
       const out = await pipeline.handle(incoming);
       res.writeHead(out.status, out.headers).end(out.body);
-      logger.info('request', { ...out.log, method: req.method, remote: req.socket.remoteAddress });
+      out.log.method = req.method;
+      out.log.remote = req.socket.remoteAddress;
+      logger.info('request', out.log);
     } catch (e) {
       logger.error('http adapter failure', { error: e instanceof Error ? e.stack : String(e) });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });

@@ -3,8 +3,8 @@
  *   request id → parameters → authenticate (SigV4 header/presigned, SigV2, clock skew)
  *   → region → resolve Action → decode (model) → Unsupported check → DryRun
  *   → invoke the action → encode (model).
- * Every failure is rendered by the one error renderer. HTTP adapters and the
- * in-process test client both call handleEc2Request.
+ * Every failure is rendered by the one error renderer. The HTTP adapter
+ * (src/server/http.ts) calls Ec2Pipeline.handle.
  */
 import { randomUUID } from 'node:crypto';
 import type { ActionContext } from '../actions/context.js';
@@ -13,7 +13,7 @@ import { toEc2Error } from '../actions/translate.js';
 import { checkFreshness, parseSignature } from '../auth/signature.js';
 import type { CredentialSource, IncomingRequest, Principal } from '../auth/types.js';
 import { isProviderError } from '../cloud/errors.js';
-import type { CloudProvider } from '../cloud/provider.js';
+import type { CloudContext, CloudProvider } from '../cloud/provider.js';
 import { type Config, listenUrl } from '../config/config.js';
 import { ERRORS } from '../errors/catalog.js';
 import { Ec2Error } from '../errors/ec2-error.js';
@@ -83,9 +83,10 @@ export class Ec2Pipeline {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const action = typeof log.action === 'string' && operationModel(log.action) ? log.action : 'unknown';
-    metrics.requests.inc({ action, status: String(status), code: code ?? '' });
-    metrics.duration.observe({ action }, seconds);
-    Object.assign(log, { status, code, duration_ms: Math.round(seconds * 1e6) / 1e3 });
+    metrics.observeRequest(action, status, code ?? '', seconds);
+    log.status = status;
+    log.code = code;
+    log.duration_ms = Math.round(seconds * 1e6) / 1e3;
     return {
       status,
       headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId },
@@ -121,19 +122,34 @@ export class Ec2Pipeline {
     if (input.DryRun === true) throw ERRORS.dryRun();
     delete input.DryRun;
 
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), config.DEFAULT.request_timeout * 1000);
+    // The abort signal is made only when a provider asks for it (the embedded cloud never does):
+    // an AbortController per request was a visible share of a small request's cost.
+    let abort: AbortController | undefined;
+    let expired = false;
+    let timedOut: (e: Error) => void = () => {};
+    const timeout = new Promise<never>((_, reject) => { timedOut = reject; });
+    const timer = setTimeout(() => {
+      expired = true;
+      abort?.abort();
+      timedOut(new Ec2Error('RequestTimeout', `The request did not complete within ${config.DEFAULT.request_timeout} seconds (request ${requestId})`, 503));
+    }, config.DEFAULT.request_timeout * 1000);
+    const cloudCtx: CloudContext = {
+      requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth,
+      get signal() {
+        if (!abort) {
+          abort = new AbortController();
+          if (expired) abort.abort();
+        }
+        return abort.signal;
+      },
+    };
     const ctx: ActionContext = {
       requestId, action: actionName, region, principal, projectId: principal.projectId, store, cloud, config, logger,
       endpoint: config.DEFAULT.public_endpoint || (req.headers.host ? `http://${req.headers.host}` : listenUrl(config)),
-      cloudCtx: { requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth, signal: abort.signal },
+      cloudCtx,
     };
     try {
-      const output = await Promise.race([
-        action.handler(ctx, input),
-        new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () =>
-          reject(new Ec2Error('RequestTimeout', `The request did not complete within ${config.DEFAULT.request_timeout} seconds (request ${requestId})`, 503)))),
-      ]);
+      const output = await Promise.race([action.handler(ctx, input), timeout]);
       return encodeOutput(op, output, requestId);
     } finally {
       clearTimeout(timer);

@@ -215,7 +215,7 @@ describe('CreateKeyPair', () => {
     assert.equal(keys[0].KeyType, 'rsa');
   });
 
-  test('key names: 255 characters are fine, 256 or empty → InvalidParameterValue and nothing created', async () => {
+  test('key names: 255 characters are fine, 256 → InvalidParameterValue, empty → MissingParameter, nothing created', async () => {
     const long = `n${runId}`.padEnd(255, 'x');
     assert.equal(long.length, 255);
     const r = await create({ KeyName: long });
@@ -229,7 +229,8 @@ describe('CreateKeyPair', () => {
     const { pub } = sshKeygen('ed25519');
     await expectEc2Error(ec2.send(new ImportKeyPairCommand({ KeyName: tooLong, PublicKeyMaterial: readFileSync(pub) })),
       'InvalidParameterValue', { message: /KeyName/ });
-    await expectEc2Error(create({ KeyName: '' }), 'InvalidParameterValue');
+    // AWS reads an empty required parameter as a missing one.
+    await expectEc2Error(create({ KeyName: '' }), 'MissingParameter', { status: 400, message: /The request must contain the parameter KeyName$/ });
     assert.deepEqual(await names([{ Name: 'key-name', Values: [`m${runId}*`] }]), []);
 
     await ec2.send(new DeleteKeyPairCommand({ KeyName: long }));
@@ -403,6 +404,21 @@ describe('ImportKeyPair', () => {
         throw new Error(`${what}: ${(e as Error).message}`);
       });
     }
+    await assertAbsent(name);
+  });
+
+  test('empty PublicKeyMaterial or KeyName → MissingParameter naming it (SDK and aws-cli), nothing imported', async () => {
+    const { pub } = sshKeygen('ed25519');
+    const name = unique('imp-empty');
+    await expectEc2Error(ec2.send(new ImportKeyPairCommand({ KeyName: name, PublicKeyMaterial: new Uint8Array() })),
+      'MissingParameter', { status: 400, message: /The request must contain the parameter PublicKeyMaterial$/ });
+    await expectEc2Error(ec2.send(new ImportKeyPairCommand({ KeyName: '', PublicKeyMaterial: readFileSync(pub) })),
+      'MissingParameter', { status: 400, message: /The request must contain the parameter KeyName$/ });
+    const empty = join(dir, 'empty.pub');
+    writeFileSync(empty, '');
+    const r = await s.cli(['import-key-pair', '--key-name', name, '--public-key-material', `fileb://${empty}`]);
+    assert.equal(r.ok, false);
+    assert.match(r.stderr, /\(MissingParameter\).*The request must contain the parameter PublicKeyMaterial/);
     await assertAbsent(name);
   });
 

@@ -40,9 +40,9 @@ export interface Running {
 /** Every process spawned and not yet exited, for after() hooks. */
 export const live = new Set<ChildProcess>();
 
-/** Starts `node --import tsx <script> …args` from the project root, collecting its output. */
-export function spawnNode(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Running {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node --import tsx …nodeArgs <script> …args` from the project root, collecting its output. */
+export function spawnNode(script: string, env: NodeJS.ProcessEnv, args: string[] = [], nodeArgs: string[] = []): Running {
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   let out = '';
   let err = '';
