@@ -62,7 +62,13 @@ export function runNetworkContract(name: string, create: () => Promise<NetworkCo
     /** A network with one IPv4 subnet whose pool skips the first four and the last address (what the EC2 layer will ask for). */
     const makeNetwork = async (ctx: CloudContext, third: number, prefix = 24) => {
       const n = await net.createNetwork(ctx, { name: `${tag}-net` });
-      later(() => net.deleteNetwork(ctx, n.id));
+      later(async () => {
+        // ports a timed-out create made after all, then the network
+        for (const p of (await net.listPorts(ctx, { filters: { networkId: [n.id] } })).items) {
+          if (p.deviceOwner !== 'network:router_interface') await net.deletePort(ctx, p.id).catch(() => undefined);
+        }
+        await net.deleteNetwork(ctx, n.id);
+      });
       const cidr = `10.${(third >> 8) + 100}.${third & 255}.0/${prefix}`;
       const c = parseCidr(cidr);
       assert.ok(c);
@@ -107,7 +113,8 @@ export function runNetworkContract(name: string, create: () => Promise<NetworkCo
       const v6 = await net.createSubnet(t.a, { networkId: network.id, cidr: 'fd00:1:2:3::/64', ipVersion: 6 });
       later(() => net.deleteSubnet(t.a, v6.id));
       assert.equal(v6.ipVersion, 6);
-      assert.equal(v6.gatewayIp, 'fd00:1:2:3::1');
+      assert.equal(v6.gatewayIp, 'fd00:1:2:3::', "Neutron's IPv6 default: the subnet-router anycast address");
+      assert.deepEqual(v6.allocationPools, [{ start: 'fd00:1:2:3::1', end: 'fd00:1:2:3:ffff:ffff:ffff:ffff' }]);
 
       await assert.rejects(net.createSubnet(t.a, { networkId: network.id, cidr: '10.100.1.0/33', ipVersion: 4 }), kind('BadRequest'));
       await assert.rejects(net.createSubnet(t.a, { networkId: network.id, cidr: '10.100.1.128/25', ipVersion: 4 }), kind('BadRequest'), 'overlap');

@@ -20,7 +20,8 @@ if (TEST_BACKEND !== 'openstack') {
   test('OpenStack provider contract', { skip: 'runs with npm run test:openstack (EC2API_TEST_BACKEND=openstack)' }, () => {});
 } else {
   const openstackTarget = async (): Promise<NetworkContractTarget> => {
-    const config = loadConfig({ env: { EC2API_CONFIG: join(TESTCLOUD_DIR, 'ec2api.conf') }, argv: [] });
+    // A longer upstream timeout than the default: the suite creates 20 ports at once on a 2-core test cloud.
+    const config = loadConfig({ env: { EC2API_CONFIG: join(TESTCLOUD_DIR, 'ec2api.conf') }, argv: ['--openstack.timeout=60'] });
     const region = config.DEFAULT.region_name;
     const { cloud } = await createOpenStack(config, new Metrics(), createLogger('error'));
     const clouds = readFileSync(join(TESTCLOUD_DIR, 'clouds.yaml'), 'utf8');

@@ -150,11 +150,12 @@ function checkSubnetSettings(cidr: Cidr, s: Omit<NewSubnet, 'networkId' | 'cidr'
     return ip;
   };
   let gatewayIp: string | null;
-  if (s.gatewayIp === undefined) gatewayIp = current ? current.gatewayIp : ipText(v, cidr.network + 1n);
+  // Neutron's default gateway: the first host of an IPv4 block, the subnet-router anycast address (the block's own) of an IPv6 one.
+  if (s.gatewayIp === undefined) gatewayIp = current ? current.gatewayIp : ipText(v, v === 4 ? cidr.network + 1n : cidr.network);
   else if (s.gatewayIp === null) gatewayIp = null;
   else {
     const gw = addr(s.gatewayIp, 'gateway_ip');
-    if (!inCidr(cidr, gw) || gw.value === cidr.network || (v === 4 && gw.value === cidr.last)) {
+    if (!inCidr(cidr, gw) || (v === 4 && (gw.value === cidr.network || gw.value === cidr.last))) {
       throw badRequest(`Invalid input for operation: Gateway IP ${s.gatewayIp} is not a usable address of ${formatCidr(cidr)}.`);
     }
     gatewayIp = ipText(v, gw.value);

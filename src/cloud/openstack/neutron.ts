@@ -72,6 +72,8 @@ const group = (g: NeutronGroup): SecurityGroupRecord => ({
   rules: g.security_group_rules.map(rule).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
 });
 
+const PAGE_SIZE = 500;
+
 const IN_USE = new Set(['NetworkInUse', 'SubnetInUse', 'RouterInUse', 'SecurityGroupInUse', 'PortInUse', 'RouterInterfaceInUseByFloatingIP',
   'RouterExternalGatewayInUseByFloatingIp', 'RouterInterfaceInUseByRoute', 'L3PortInUse', 'ServicePortInUse', 'FloatingIPPortAlreadyAssociated']);
 const EXHAUSTED = new Set(['IpAddressGenerationFailure', 'ExternalIpAddressExhausted']);
@@ -135,7 +137,8 @@ export function neutronNetwork(call: ServiceCaller): NetworkService {
     // Neutron clamps pages to its pagination_max_limit and links the next one while they are full.
     const items = await collect(want, query.marker, async (limit, marker) => {
       const params = new URLSearchParams(base);
-      if (limit !== undefined) params.set('limit', String(limit));
+      // Always a limit: without one Neutron does not paginate and ignores the marker.
+      params.set('limit', String(Math.min(limit ?? PAGE_SIZE, PAGE_SIZE)));
       if (marker !== undefined) params.set('marker', marker);
       const res = await neutron<Record<string, unknown>>(ctx, { method: 'GET', path: `/${collection}?${params}`, accept: [404] });
       if (res.status === 404) throw markerNotFound(marker ?? '');
