@@ -192,7 +192,8 @@ export function localRouters(db: Db, publicPool: (region: string) => PublicPool,
     async createFloatingIp(ctx, fip) {
       const pool = publicPool(ctx.region);
       if (fip.floatingNetworkId !== pool.network.id) throw notFound('Network', fip.floatingNetworkId);
-      const { n } = await fips(ctx).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await db.selectFrom('local_floating_ips').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('project_id', '=', ctx.projectId).where('region', '=', ctx.region).where('kind', '=', 'floatingip').executeTakeFirstOrThrow();
       if (Number(n) >= maxFloatingIps) throw new ProviderError('QuotaExceeded', 'Quota exceeded for resources: [\'floatingip\'].');
       let wanted: string | undefined;
       if (fip.floatingIpAddress !== undefined) {
