@@ -132,7 +132,7 @@ export interface PortRecord {
   projectId: string;
   networkId: string;
   macAddress: string;
-  /** The first is the primary address (the order of creation). */
+  /** In the backend's order (Neutron's is not the order given): which one is primary is for the caller to keep. */
   fixedIps: FixedIp[];
   securityGroupIds: string[];
   allowedAddressPairs: AddressPair[];
