@@ -7,6 +7,10 @@ export type ProviderErrorKind =
   | 'Conflict'
   | 'QuotaExceeded'
   | 'BadRequest'
+  /** The object is still used by others (ports on a network or subnet, interfaces on a router, ports in a security group). */
+  | 'InUse'
+  /** No free address is left where one was asked for (a subnet's allocation pools, the floating IP pool). */
+  | 'IpAddressExhausted'
   | 'Unauthorized'
   | 'Forbidden'
   | 'Unavailable'

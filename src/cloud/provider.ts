@@ -9,9 +9,30 @@ import type {
   ComputeQuotas,
   ImageFilters,
   ImageRecord,
+  FloatingIpFilters,
+  FloatingIpRecord,
   KeyPairRecord,
+  NetworkFilters,
   NetworkQuotas,
+  NetworkRecord,
+  NewPort,
+  NewSecurityGroupRule,
+  NewSubnet,
+  PortFilters,
+  PortRecord,
+  PortUpdate,
   RegionRecord,
+  RouterFilters,
+  RouterInterfaceRecord,
+  RouterRecord,
+  SecurityGroupFilters,
+  SecurityGroupRecord,
+  SecurityGroupRuleFilters,
+  SecurityGroupRuleRecord,
+  SubnetFilters,
+  SubnetRecord,
+  SubnetUpdate,
+  HostRoute,
 } from './records.js';
 
 /** Who is calling and where: every provider call is made on behalf of one project in one region. */
@@ -64,9 +85,82 @@ export interface ComputeService {
   getQuotas(ctx: CloudContext): Promise<ComputeQuotas>;
 }
 
-/** Neutron. */
+/**
+ * Neutron (v2.0 core, router with extraroute, allowed-address-pairs, security groups).
+ * Everything is the caller's project's own: lists show only its objects (Neutron is asked
+ * for project_id = the caller's), gets answer undefined for anything else. Every list is
+ * in id order, so limit/marker page stably; markers are ids. Errors: NotFound for a missing
+ * object named in a call, Conflict for an address already allocated or a duplicate rule,
+ * InUse when dependents remain (ports on a network/subnet, interfaces on a router, ports in a
+ * group, floating IPs through a gateway or interface), IpAddressExhausted when no address is
+ * free, QuotaExceeded, BadRequest for what Neutron refuses as invalid.
+ */
 export interface NetworkService {
   getQuotas(ctx: CloudContext): Promise<NetworkQuotas>;
+
+  createNetwork(ctx: CloudContext, network: { name?: string }): Promise<NetworkRecord>;
+  getNetwork(ctx: CloudContext, id: string): Promise<NetworkRecord | undefined>;
+  listNetworks(ctx: CloudContext, query?: ListQuery<NetworkFilters>): Promise<Page<NetworkRecord>>;
+  /** InUse while ports (other than the ones Neutron owns itself, e.g. DHCP) remain on it. */
+  deleteNetwork(ctx: CloudContext, id: string): Promise<void>;
+  /** The external networks floating IPs and router gateways come from (the embedded cloud: its public pool). */
+  listExternalNetworks(ctx: CloudContext): Promise<NetworkRecord[]>;
+
+  createSubnet(ctx: CloudContext, subnet: NewSubnet): Promise<SubnetRecord>;
+  getSubnet(ctx: CloudContext, id: string): Promise<SubnetRecord | undefined>;
+  listSubnets(ctx: CloudContext, query?: ListQuery<SubnetFilters>): Promise<Page<SubnetRecord>>;
+  updateSubnet(ctx: CloudContext, id: string, update: SubnetUpdate): Promise<SubnetRecord>;
+  /** InUse while a port (a router interface too) has an address in it. */
+  deleteSubnet(ctx: CloudContext, id: string): Promise<void>;
+
+  /** Conflict for an explicit address already allocated, IpAddressExhausted when the subnet has none free. */
+  createPort(ctx: CloudContext, port: NewPort): Promise<PortRecord>;
+  getPort(ctx: CloudContext, id: string): Promise<PortRecord | undefined>;
+  listPorts(ctx: CloudContext, query?: ListQuery<PortFilters>): Promise<Page<PortRecord>>;
+  /** `fixedIps` replaces the port's addresses: kept ones stay (give them with their address), new ones are allocated, missing ones freed. */
+  updatePort(ctx: CloudContext, id: string, update: PortUpdate): Promise<PortRecord>;
+  /** Floating IPs associated with the port are disassociated. */
+  deletePort(ctx: CloudContext, id: string): Promise<void>;
+
+  createRouter(ctx: CloudContext, router: { name?: string }): Promise<RouterRecord>;
+  getRouter(ctx: CloudContext, id: string): Promise<RouterRecord | undefined>;
+  listRouters(ctx: CloudContext, query?: ListQuery<RouterFilters>): Promise<Page<RouterRecord>>;
+  /** InUse while it has interfaces. The gateway goes with it. */
+  deleteRouter(ctx: CloudContext, id: string): Promise<void>;
+  /** A port on the subnet with the subnet's gateway address (BadRequest without one); the port is listed with deviceId = the router. */
+  addRouterInterface(ctx: CloudContext, routerId: string, subnetId: string): Promise<RouterInterfaceRecord>;
+  /** NotFound when the router has no interface on that subnet; InUse while floating IPs need it. */
+  removeRouterInterface(ctx: CloudContext, routerId: string, subnetId: string): Promise<RouterInterfaceRecord>;
+  /** Sets (a network id) or clears (null) the external gateway. Clearing is InUse while floating IPs need it. */
+  setRouterGateway(ctx: CloudContext, routerId: string, networkId: string | null): Promise<RouterRecord>;
+  /** Replaces the extra routes; every nexthop must be in a subnet the router has an interface on (else BadRequest). */
+  setRouterRoutes(ctx: CloudContext, routerId: string, routes: HostRoute[]): Promise<RouterRecord>;
+
+  /**
+   * A floating IP on an external network, a free one or `floatingIpAddress` (Conflict when taken;
+   * Neutron lets only admins choose by default: Forbidden). IpAddressExhausted when the pool is used up.
+   */
+  createFloatingIp(ctx: CloudContext, fip: { floatingNetworkId: string; floatingIpAddress?: string; description?: string }): Promise<FloatingIpRecord>;
+  getFloatingIp(ctx: CloudContext, id: string): Promise<FloatingIpRecord | undefined>;
+  listFloatingIps(ctx: CloudContext, query?: ListQuery<FloatingIpFilters>): Promise<Page<FloatingIpRecord>>;
+  /**
+   * Associates with a port's fixed address (default: its first IPv4 one), or disassociates (portId null).
+   * BadRequest when no router of the project connects the port's subnet to the floating IP's network
+   * (Neutron: ExternalGatewayForFloatingIPNotFound); Conflict when that fixed address already has another floating IP.
+   */
+  updateFloatingIp(ctx: CloudContext, id: string, association: { portId: string | null; fixedIpAddress?: string }): Promise<FloatingIpRecord>;
+  deleteFloatingIp(ctx: CloudContext, id: string): Promise<void>;
+
+  /** A new group has Neutron's two egress rules (any protocol, IPv4 and IPv6). */
+  createSecurityGroup(ctx: CloudContext, group: { name: string; description?: string }): Promise<SecurityGroupRecord>;
+  getSecurityGroup(ctx: CloudContext, id: string): Promise<SecurityGroupRecord | undefined>;
+  listSecurityGroups(ctx: CloudContext, query?: ListQuery<SecurityGroupFilters>): Promise<Page<SecurityGroupRecord>>;
+  /** InUse while ports use it. Rules of other groups naming it as remote group go with it. */
+  deleteSecurityGroup(ctx: CloudContext, id: string): Promise<void>;
+  /** Conflict for a rule equal to one the group has (the description aside); QuotaExceeded over quota. */
+  createSecurityGroupRule(ctx: CloudContext, rule: NewSecurityGroupRule): Promise<SecurityGroupRuleRecord>;
+  listSecurityGroupRules(ctx: CloudContext, query?: ListQuery<SecurityGroupRuleFilters>): Promise<Page<SecurityGroupRuleRecord>>;
+  deleteSecurityGroupRule(ctx: CloudContext, id: string): Promise<void>;
 }
 
 /** Cinder. */

@@ -23,11 +23,16 @@ export interface ComputeQuotas {
   keyPairs: number;
 }
 
+/** -1 means unlimited, as in Neutron. */
 export interface NetworkQuotas {
   floatingIps: number;
   securityGroups: number;
+  /** Neutron: rules of the project; the embedded cloud: rules of one group. */
   securityGroupRules: number;
   ports: number;
+  networks: number;
+  subnets: number;
+  routers: number;
 }
 
 export interface RegionRecord {
@@ -64,3 +69,171 @@ export interface ImageFilters {
   /** Only public images, or only the caller's private ones. */
   visibility?: 'public' | 'private';
 }
+
+/** A Neutron network. The embedded cloud's external network is the configured public pool of the region. */
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  projectId: string;
+  /** router:external */
+  external: boolean;
+  subnetIds: string[];
+  status: string;
+  createdAt?: Date;
+}
+
+export interface AllocationPool { start: string; end: string }
+export interface HostRoute { destination: string; nexthop: string }
+
+export interface SubnetRecord {
+  id: string;
+  name: string;
+  projectId: string;
+  networkId: string;
+  /** Canonical: the network address and prefix length. */
+  cidr: string;
+  ipVersion: 4 | 6;
+  /** null: the subnet has no gateway. */
+  gatewayIp: string | null;
+  allocationPools: AllocationPool[];
+  dnsNameservers: string[];
+  hostRoutes: HostRoute[];
+}
+
+export interface NewSubnet {
+  networkId: string;
+  cidr: string;
+  ipVersion: 4 | 6;
+  name?: string;
+  /** undefined: the first address of the cidr (Neutron's default); null: no gateway. */
+  gatewayIp?: string | null;
+  /** Default: the whole cidr but the network address, the gateway and (IPv4) the broadcast address. */
+  allocationPools?: AllocationPool[];
+  dnsNameservers?: string[];
+  hostRoutes?: HostRoute[];
+}
+
+export interface SubnetUpdate {
+  name?: string;
+  gatewayIp?: string | null;
+  allocationPools?: AllocationPool[];
+  dnsNameservers?: string[];
+  hostRoutes?: HostRoute[];
+}
+
+export interface FixedIp { subnetId: string; ipAddress: string }
+/** A fixed IP wanted on a port: this address (in the subnet it falls in, or the given one), or any free one of the subnet. */
+export type FixedIpRequest = { subnetId: string; ipAddress?: string } | { subnetId?: string; ipAddress: string };
+export interface AddressPair { ipAddress: string; macAddress?: string }
+
+export interface PortRecord {
+  id: string;
+  name: string;
+  projectId: string;
+  networkId: string;
+  macAddress: string;
+  /** In the backend's order (Neutron's is not the order given): which one is primary is for the caller to keep. */
+  fixedIps: FixedIp[];
+  securityGroupIds: string[];
+  allowedAddressPairs: AddressPair[];
+  /** '' when the port is not attached to anything. */
+  deviceId: string;
+  deviceOwner: string;
+  description: string;
+  /** DOWN until bound (Neutron), ACTIVE once a host uses it. */
+  status: string;
+  createdAt?: Date;
+}
+
+export interface NewPort {
+  networkId: string;
+  name?: string;
+  /** Default: one free address of the network's first subnet. */
+  fixedIps?: FixedIpRequest[];
+  /** Default: none (both backends are told so explicitly; Neutron would otherwise add the project's `default` group). */
+  securityGroupIds?: string[];
+  allowedAddressPairs?: AddressPair[];
+  deviceId?: string;
+  deviceOwner?: string;
+  description?: string;
+}
+
+/** The whole new value of each field given. */
+export interface PortUpdate {
+  name?: string;
+  fixedIps?: FixedIpRequest[];
+  securityGroupIds?: string[];
+  allowedAddressPairs?: AddressPair[];
+  deviceId?: string;
+  deviceOwner?: string;
+  description?: string;
+}
+
+export interface RouterGateway {
+  networkId: string;
+  externalFixedIps: FixedIp[];
+}
+
+export interface RouterRecord {
+  id: string;
+  name: string;
+  projectId: string;
+  /** undefined: no external gateway. */
+  externalGateway?: RouterGateway;
+  /** Extra routes (extraroute). */
+  routes: HostRoute[];
+  status: string;
+}
+
+/** What add/remove interface answer, as Neutron does. */
+export interface RouterInterfaceRecord {
+  routerId: string;
+  subnetId: string;
+  portId: string;
+}
+
+export interface FloatingIpRecord {
+  id: string;
+  projectId: string;
+  floatingIpAddress: string;
+  floatingNetworkId: string;
+  /** null when not associated. */
+  portId: string | null;
+  fixedIpAddress: string | null;
+  routerId: string | null;
+  status: string;
+  description: string;
+}
+
+export interface SecurityGroupRecord {
+  id: string;
+  name: string;
+  description: string;
+  projectId: string;
+  rules: SecurityGroupRuleRecord[];
+}
+
+export interface SecurityGroupRuleRecord {
+  id: string;
+  securityGroupId: string;
+  direction: 'ingress' | 'egress';
+  ethertype: 'IPv4' | 'IPv6';
+  /** A name (tcp, udp, icmp, ipv6-icmp …) or a number as a string; null: any protocol. */
+  protocol: string | null;
+  portRangeMin: number | null;
+  portRangeMax: number | null;
+  remoteIpPrefix: string | null;
+  remoteGroupId: string | null;
+  description: string;
+}
+
+export type NewSecurityGroupRule = Omit<SecurityGroupRuleRecord, 'id' | 'protocol' | 'portRangeMin' | 'portRangeMax' | 'remoteIpPrefix' | 'remoteGroupId' | 'description'>
+  & Partial<Pick<SecurityGroupRuleRecord, 'protocol' | 'portRangeMin' | 'portRangeMax' | 'remoteIpPrefix' | 'remoteGroupId' | 'description'>>;
+
+export interface NetworkFilters { name?: string[] }
+export interface SubnetFilters { networkId?: string[]; cidr?: string[]; name?: string[] }
+export interface PortFilters { networkId?: string[]; deviceId?: string[]; deviceOwner?: string[]; subnetId?: string[]; ipAddress?: string[] }
+export interface RouterFilters { name?: string[] }
+export interface FloatingIpFilters { portId?: string[]; floatingIpAddress?: string[]; floatingNetworkId?: string[] }
+export interface SecurityGroupFilters { name?: string[] }
+export interface SecurityGroupRuleFilters { securityGroupId?: string[]; direction?: ('ingress' | 'egress')[] }

@@ -52,6 +52,7 @@ export const OPTIONS = {
     max_volumes: { kind: 'int', default: '100', min: 0, help: 'Volume quota of a project.' },
     max_volume_gigabytes: { kind: 'int', default: '51200', min: 0, help: 'Total size of the volumes of a project, in GiB.' },
     max_snapshots: { kind: 'int', default: '10000', min: 0, help: 'Snapshot quota of a project.' },
+    public_ip_pool: { kind: 'string', default: '198.51.100.0/24', help: 'Public IPv4 block of every region of the embedded cloud: elastic IPs and router gateways come from it (all but its first, second and last address).' },
     max_security_groups_per_interface: { kind: 'int', default: '5', min: 1, help: 'Security groups per network interface.' },
   },
   keystone_authtoken: {

@@ -8,9 +8,10 @@ import { loadConfig } from '../../src/config/config.js';
 import { AWS_REGIONS } from '../../src/kit/aws-regions.js';
 import { migrate, openDb } from '../../src/store/db.js';
 import { createTestDatabase } from '../helpers/databases.js';
+import { type NetworkContractTarget, runNetworkContract } from './network-suite.js';
 import { runCloudContract } from './suite.js';
 
-runCloudContract('local', async () => {
+async function localTarget(): Promise<NetworkContractTarget> {
   const database = await createTestDatabase();
   const { db, dialect } = openDb(database.url);
   await migrate(db, dialect); // the store first: its migration 0001 makes local_key_pairs
@@ -35,5 +36,9 @@ runCloudContract('local', async () => {
       (await addImage(cloudDb, region, { owner: owners[owner], ...image, diskFormat: 'raw', containerFormat: 'bare' })).id,
     deleteImage: (_owner, id) => removeImage(cloudDb, id),
     close: async () => { await db.destroy(); await database.drop(); },
+    choosesFloatingIpAddress: true,
   };
-});
+}
+
+runCloudContract('local', localTarget);
+runNetworkContract('local', localTarget);

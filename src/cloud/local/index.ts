@@ -25,7 +25,7 @@ export async function openLocalCloud<DB>(handle: Kysely<DB>, config: Config): Pr
   return {
     name: 'local',
     compute: localCompute(db, config),
-    network: localNetwork(config),
+    network: localNetwork(db, config),
     blockStorage: localBlockStorage(config),
     image: localImage(db),
     identity: localIdentity(),

@@ -55,6 +55,107 @@ export const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('local_images_created').on('local_images').columns(['region', 'created_at', 'id']).execute();
     },
   },
+  '0003_network': {
+    async up(db: Kysely<unknown>) {
+      const id = 'varchar(36)';
+      const ip = 'varchar(45)';
+      const scoped = (t: string) => db.schema.createTable(t)
+        .addColumn('id', id, (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('region', 'varchar(64)', (c) => c.notNull());
+      await scoped('local_networks')
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+      await scoped('local_subnets')
+        .addColumn('network_id', id, (c) => c.notNull())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('cidr', 'varchar(64)', (c) => c.notNull())
+        .addColumn('ip_version', 'integer', (c) => c.notNull())
+        .addColumn('gateway_ip', ip)
+        .addColumn('allocation_pools', 'text', (c) => c.notNull())
+        .addColumn('dns_nameservers', 'text', (c) => c.notNull())
+        .addColumn('host_routes', 'text', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+      await scoped('local_ports')
+        .addColumn('network_id', id, (c) => c.notNull())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('mac_address', 'varchar(17)', (c) => c.notNull())
+        .addColumn('allowed_address_pairs', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('device_owner', 'varchar(255)', (c) => c.notNull())
+        .addColumn('description', 'varchar(255)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+      // One row per allocated address: the primary key is what keeps an address from being handed out twice.
+      await db.schema.createTable('local_port_ips')
+        .addColumn('subnet_id', id, (c) => c.notNull())
+        .addColumn('ip_address', ip, (c) => c.notNull())
+        .addColumn('port_id', id, (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('local_port_ips_pk', ['subnet_id', 'ip_address'])
+        .execute();
+      await db.schema.createTable('local_port_security_groups')
+        .addColumn('port_id', id, (c) => c.notNull())
+        .addColumn('security_group_id', id, (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('local_port_security_groups_pk', ['port_id', 'security_group_id'])
+        .execute();
+      await scoped('local_routers')
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('gateway_network_id', id)
+        .addColumn('routes', 'text', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+      // Floating IPs and router gateways share the public pool: one address, one row.
+      await scoped('local_floating_ips')
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('address', ip, (c) => c.notNull())
+        .addColumn('network_id', id, (c) => c.notNull())
+        .addColumn('port_id', id)
+        .addColumn('fixed_ip_address', ip)
+        .addColumn('router_id', id)
+        .addColumn('description', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addUniqueConstraint('local_floating_ips_address', ['region', 'address'])
+        .addUniqueConstraint('local_floating_ips_fixed', ['port_id', 'fixed_ip_address'])
+        .execute();
+      await scoped('local_security_groups')
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('description', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+      await scoped('local_security_group_rules')
+        .addColumn('security_group_id', id, (c) => c.notNull())
+        .addColumn('direction', 'varchar(8)', (c) => c.notNull())
+        .addColumn('ethertype', 'varchar(4)', (c) => c.notNull())
+        .addColumn('protocol', 'varchar(16)')
+        .addColumn('port_range_min', 'integer')
+        .addColumn('port_range_max', 'integer')
+        .addColumn('remote_ip_prefix', 'varchar(64)')
+        .addColumn('remote_group_id', id)
+        .addColumn('description', 'varchar(255)', (c) => c.notNull())
+        // Everything that makes two rules the same, in one text: duplicates are refused by the database.
+        .addColumn('fingerprint', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .addUniqueConstraint('local_sg_rules_same', ['security_group_id', 'fingerprint'])
+        .execute();
+      for (const t of ['local_networks', 'local_subnets', 'local_ports', 'local_port_ips', 'local_port_security_groups', 'local_routers',
+        'local_floating_ips', 'local_security_groups', 'local_security_group_rules']) await binaryCollation(db, t);
+      for (const t of ['local_networks', 'local_subnets', 'local_ports', 'local_routers', 'local_floating_ips', 'local_security_groups']) {
+        await db.schema.createIndex(`${t}_scope`).on(t).columns(['project_id', 'region', 'id']).execute();
+      }
+      await db.schema.createIndex('local_subnets_network').on('local_subnets').column('network_id').execute();
+      await db.schema.createIndex('local_ports_network').on('local_ports').column('network_id').execute();
+      await db.schema.createIndex('local_ports_device').on('local_ports').column('device_id').execute();
+      await db.schema.createIndex('local_port_ips_port').on('local_port_ips').column('port_id').execute();
+      await db.schema.createIndex('local_port_sgs_group').on('local_port_security_groups').column('security_group_id').execute();
+      await db.schema.createIndex('local_sg_rules_group').on('local_security_group_rules').column('security_group_id').execute();
+      await db.schema.createIndex('local_sg_rules_remote').on('local_security_group_rules').column('remote_group_id').execute();
+    },
+  },
 };
 
 /** Brings the embedded cloud's tables up to date; returns the names of the migrations it applied. */
