@@ -85,7 +85,10 @@ const keyPairs: DescribeSpec<KeyView> = {
     return mapCloudObjects(ctx, 'key-pair', records, {
       osId: (r) => r.name,
       firstSight,
-      complete: addressed ? undefined : { stillExists: async (name) => (await ctx.cloud.compute.getKeyPair(ctx.cloudCtx, name)) !== undefined },
+      authoritative: {
+        osIds: addressed ? [...names] : undefined,
+        stillExists: async (name) => (await ctx.cloud.compute.getKeyPair(ctx.cloudCtx, name)) !== undefined,
+      },
     });
   },
 };

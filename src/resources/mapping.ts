@@ -14,23 +14,25 @@ export interface MapOptions<R> {
   /** EC2-only attributes of an object seen for the first time; undefined leaves it out (EC2 cannot show it). */
   firstSight?(record: R): object | undefined;
   /**
-   * Set when `records` is the complete listing: mappings of objects deleted outside EC2 are then forgotten.
-   * An object created while the listing ran has its mapping but was not listed: `stillExists` asks the cloud
-   * before its mapping is forgotten.
+   * Set when `records` is the backend's whole answer for a scope: every object of the kind (`osIds` absent) or
+   * the objects asked for by backend id. Mappings in that scope whose object was not listed were deleted outside
+   * EC2 and are forgotten with their tags. An object created while the listing ran has its mapping but was not
+   * listed: `stillExists` asks the cloud before its mapping is forgotten.
    */
-  complete?: { stillExists(osId: string): Promise<boolean> };
+  authoritative?: { osIds?: string[]; stillExists(osId: string): Promise<boolean> };
 }
 
 export async function mapCloudObjects<R>(ctx: ActionContext, kind: Kind, records: R[], opts: MapOptions<R>): Promise<Mapped<R>[]> {
   const { resources, tags } = ctx.store;
   const listed = new Set(records.map(opts.osId));
-  const mappings = opts.complete
+  const scope = opts.authoritative;
+  const mappings = scope && !scope.osIds
     ? await resources.list(ctx.projectId, ctx.region, kind)
-    : await resources.byOsIds(ctx.projectId, ctx.region, kind, [...listed]);
+    : await resources.byOsIds(ctx.projectId, ctx.region, kind, [...new Set([...listed, ...(scope?.osIds ?? [])])]);
   const known = new Map(mappings.map((r) => [r.osId, r]));
-  if (opts.complete) {
+  if (scope) {
     const gone: string[] = [];
-    for (const r of mappings) if (!listed.has(r.osId) && !(await opts.complete.stillExists(r.osId))) gone.push(r.id);
+    for (const r of mappings) if (!listed.has(r.osId) && !(await scope.stillExists(r.osId))) gone.push(r.id);
     await resources.delete(ctx.projectId, gone);
   }
   const fresh: { osId: string; attrs: object }[] = [];

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateKeyPairCommand, DescribeKeyPairsCommand } from '@aws-sdk/client-ec2';
+import { CreateKeyPairCommand, DescribeKeyPairsCommand, DescribeTagsCommand } from '@aws-sdk/client-ec2';
 import type { CloudContext } from '../../src/cloud/provider.js';
 import { generateKeyPair } from '../../src/kit/key-material.js';
 import { ResourcesRepo } from '../../src/store/resources.js';
@@ -64,6 +64,19 @@ describe('resource layer', () => {
       });
       assert.deepEqual(again.mapNew, [], 'known key pairs need no write');
     });
+
+  test('a key pair deleted outside EC2 is forgotten with its tags by the next Describe that names it', async () => {
+    const name = `gone-${runId}`;
+    const made = await s.client().send(new CreateKeyPairCommand({ KeyName: name, KeyType: 'ed25519',
+      TagSpecifications: [{ ResourceType: 'key-pair', Tags: [{ Key: 'k', Value: 'v' }] }] }));
+    const ctx: CloudContext = { requestId: 't', projectId: s.alpha.projectId, userId: 'x', region: s.region };
+    if (TEST_BACKEND === 'openstack') return; // the OpenStack suite deletes one with the openstack CLI
+    await s.app.cloud.compute.deleteKeyPair(ctx, name);
+    await expectEc2Error(s.client().send(new DescribeKeyPairsCommand({ KeyNames: [name] })), 'InvalidKeyPair.NotFound');
+    const tags = await s.client().send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [made.KeyPairId ?? ''] }] }));
+    assert.deepEqual(tags.Tags, []);
+    await expectEc2Error(s.client().send(new DescribeKeyPairsCommand({ KeyPairIds: [made.KeyPairId ?? ''] })), 'InvalidKeyPair.NotFound');
+  });
 
   test('CreateKeyPair whose store write fails undoes the import: no key pair is left in the cloud', async () => {
     const name = `undo-${runId}`;
