@@ -30,10 +30,10 @@ export interface ServiceOptions {
 
 export const freePorts = async (): Promise<number[]> => [await freePort(), await freePort(), await freePort()];
 
-/** Starts `node dist/src/bin/ec2-api-all.js` on free ports; does not wait for it. */
+/** Starts `node dist/bundle/ec2-api-all.js` on free ports; does not wait for it. */
 export async function spawnService(o: ServiceOptions): Promise<Spawned> {
   const [port, mport, sport] = o.ports ?? await freePorts();
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(root, 'dist/src/bin/ec2-api-all.js')], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(root, 'dist/bundle/ec2-api-all.js')], {
     env: {
       ...process.env, EC2API_DATA_DIR: o.dataDir, EC2API_PORT: String(port), EC2API_METADATA_PORT: String(mport),
       EC2API_S3_PORT: String(sport), EC2API_LOG_LEVEL: 'warn', ...o.env,

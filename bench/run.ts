@@ -212,7 +212,7 @@ async function main() {
     console.log(`\nec2-api bench — ${opt.sdk ? 'end to end: @aws-sdk/client-ec2 drives the load' : 'server-bound: SDK-signed requests replayed by autocannon over keep-alive connections'}`);
     console.log(`backend: ${backend}; ${seconds} s per cell; ${KEY_PAIRS} key pairs × 3 tags; service log level ${opt['log-level']}`);
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, load average ${load0.map((l) => l.toFixed(2)).join(' ')} at start; node ${process.version}`);
-    console.log(`service: node dist/src/bin/ec2-api-all.js, EC2API_WORKERS=${opt.workers ?? 'unset (service default)'}, ${idle.serviceProcesses} server process${idle.serviceProcesses === 1 ? '' : 'es'} measured`);
+    console.log(`service: node dist/bundle/ec2-api-all.js, EC2API_WORKERS=${opt.workers ?? 'unset (service default)'}, ${idle.serviceProcesses} server process${idle.serviceProcesses === 1 ? '' : 'es'} measured`);
     if (startup) {
       const line = (xs: number[]) => `min ${xs.length ? Math.min(...xs).toFixed(0) : '-'} ms, median ${xs.length ? median(xs).toFixed(0) : '-'} ms`;
       console.log(`start-up to the first answered DescribeRegions (${startupRuns} run${startupRuns === 1 ? '' : 's'}): first start (creates store + credentials) ${line(startup.firstStartMs)}; restart ${line(startup.restartMs)}`);

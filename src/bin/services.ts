@@ -11,8 +11,9 @@ import { type Config, ConfigError, listenUrl, loadConfig } from '../config/confi
 import { answerMetricsCollection, clusterMetricsText } from '../observability/cluster-metrics.js';
 import { createLogger, type Level, type Logger } from '../observability/log.js';
 import { Metrics } from '../observability/metrics.js';
-import { bootstrapFirstStart, createApp, openStore } from '../server/app.js';
-import { EXIT_CANNOT_START, READY_MESSAGE, runPrimary, type ServiceName, WORKER_SERVICE_ENV } from '../server/cluster.js';
+import {
+  EXIT_CANNOT_START, GO_MESSAGE, READY_MESSAGE, runPrimary, type ServiceName, WORKER_GO_ENV, WORKER_SERVICE_ENV,
+} from '../server/cluster.js';
 import { createEc2Server, createPlaceholderServer, drain, listen } from '../server/http.js';
 
 export type { ServiceName };
@@ -39,28 +40,49 @@ export async function runServices(services: ServiceName[]): Promise<void> {
   if (cluster.isWorker) {
     const service = process.env[WORKER_SERVICE_ENV] as ServiceName;
     if (!SERVICES.includes(service)) throw new Error(`${WORKER_SERVICE_ENV}=${service}: not a service`);
-    return serve(config, [service], createLogger(level, { service: 'ec2-api', pid: process.pid, worker: service }), true);
+    const go = goFromPrimary(); // listening now: a message that arrives before a listener is lost
+    return serve(config, [service], createLogger(level, { service: 'ec2-api', pid: process.pid, worker: service }), go);
   }
   const plan = services.map((s) => [s, workersOf(config, s)] as [ServiceName, number]);
-  if (plan.every(([, n]) => n === 1)) return serve(config, services, createLogger(level, { service: 'ec2-api', pid: process.pid }), false);
+  if (plan.every(([, n]) => n === 1)) return serve(config, services, createLogger(level, { service: 'ec2-api', pid: process.pid }));
 
   const logger = createLogger(level, { service: 'ec2-api', pid: process.pid, role: 'primary' });
   for (const w of config.warnings) logger.warn(w);
-  const store = await openStore(config);
-  try {
-    if (services.includes('ec2')) await bootstrapFirstStart({ config, store });
-  } finally {
-    await store.close();
-  }
-  runPrimary(plan, { logger, graceSeconds: config.DEFAULT.graceful_shutdown_timeout });
+  const prepared = (async () => {
+    const { bootstrapFirstStart, openStore } = await import('../server/store-setup.js');
+    const store = await openStore(config);
+    try {
+      if (services.includes('ec2')) await bootstrapFirstStart({ config, store });
+    } finally {
+      await store.close();
+    }
+  })();
+  runPrimary(plan, { logger, graceSeconds: config.DEFAULT.graceful_shutdown_timeout, prepared });
+}
+
+/** In a worker: resolves when the primary has migrated the store (at once for workers forked after that). */
+function goFromPrimary(): Promise<void> {
+  if (process.env[WORKER_GO_ENV] === '1') return Promise.resolve();
+  return new Promise((resolve) => {
+    const onMessage = (m: { type?: string }) => {
+      if (m?.type !== GO_MESSAGE) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+  });
 }
 
 /** Serves `services` in this process (a worker serves one). */
-async function serve(config: Config, services: ServiceName[], logger: Logger, worker: boolean): Promise<void> {
+async function serve(config: Config, services: ServiceName[], logger: Logger, go?: Promise<void>): Promise<void> {
+  const worker = go !== undefined;
   // Metadata and S3 answer /healthz only so far: their processes need no store, cloud or EC2 pipeline.
-  const full = services.includes('ec2') ? await createApp(config, { logger, migrate: !worker }) : undefined;
+  // Loaded only where the EC2 API is served: the whole request path and its model are most of a process's memory.
+  const appModule = services.includes('ec2') ? await import('../server/app.js') : undefined;
+  await go;
+  const full = appModule ? await appModule.createApp(config, { logger, migrate: !worker }) : undefined;
   const app = full ?? { logger, metrics: new Metrics(), close: async () => {} };
-  if (!worker && full) await bootstrapFirstStart(full);
+  if (!worker && full) await appModule?.bootstrapFirstStart(full);
   const servers: Server[] = [];
   const d = config.DEFAULT;
   if (worker) answerMetricsCollection(app.metrics.registry);

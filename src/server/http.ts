@@ -3,7 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { IncomingRequest } from '../auth/types.js';
 import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
-import { type Ec2Pipeline, requestParams } from './pipeline.js';
+import type { Ec2Pipeline } from './pipeline.js';
+
+/** Collects the EC2 parameters: the query string, then (POST) the form body. */
+export function requestParams(rawQuery: string, contentType: string | undefined, body: Buffer, method: string): Record<string, string> {
+  const params: Record<string, string> = Object.fromEntries(new URLSearchParams(rawQuery));
+  if (method === 'POST' && body.length > 0 && (!contentType || contentType.startsWith('application/x-www-form-urlencoded'))) {
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
+  }
+  return params;
+}
 
 const MAX_BODY = 10 * 1024 * 1024;
 

@@ -39,15 +39,6 @@ export interface Ec2Response {
   body: string;
 }
 
-/** Collects the EC2 parameters: the query string, then (POST) the form body. */
-export function requestParams(rawQuery: string, contentType: string | undefined, body: Buffer, method: string): Record<string, string> {
-  const params: Record<string, string> = Object.fromEntries(new URLSearchParams(rawQuery));
-  if (method === 'POST' && body.length > 0 && (!contentType || contentType.startsWith('application/x-www-form-urlencoded'))) {
-    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params[k] = v;
-  }
-  return params;
-}
-
 export class Ec2Pipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
