@@ -46,7 +46,7 @@ export async function runServices(services: ServiceName[]): Promise<void> {
   const plan = services.map((s) => [s, workersOf(config, s)] as [ServiceName, number]);
   if (plan.every(([, n]) => n === 1)) return serve(config, services, createLogger(level, { service: 'ec2-api', pid: process.pid }));
 
-  const logger = createLogger(level, { service: 'ec2-api', pid: process.pid, role: 'primary' });
+  const logger = createLogger(level, { service: 'ec2-api', pid: process.pid, role: 'primary' }, undefined, { sync: true });
   for (const w of config.warnings) logger.warn(w);
   const prepared = (async () => {
     const { bootstrapFirstStart, openStore } = await import('../server/store-setup.js');
@@ -108,6 +108,7 @@ async function serve(config: Config, services: ServiceName[], logger: Logger, go
   } catch (e) {
     app.logger.error('cannot listen', { error: e instanceof Error ? e.message : String(e) });
     await app.close();
+    app.logger.flush();
     process.exit(worker ? EXIT_CANNOT_START : 1);
   }
   if (worker) process.send?.({ type: READY_MESSAGE });
@@ -119,6 +120,7 @@ async function serve(config: Config, services: ServiceName[], logger: Logger, go
     const drained = await drain(servers, d.graceful_shutdown_timeout * 1000);
     if (!drained) app.logger.warn('requests still in flight after graceful_shutdown_timeout: their connections were closed');
     await app.close();
+    app.logger.flush();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -59,6 +59,7 @@ export function runPrimary(plan: [ServiceName, number][], opts: { logger: Logger
   const finishIfDone = () => {
     if (stopping && live.size === 0) {
       logger.info('stopped', { exit_code: exitCode });
+      logger.flush();
       process.exit(exitCode);
     }
   };

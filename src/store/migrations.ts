@@ -4,20 +4,11 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import type { DialectName } from './db.js';
+import { binaryCollation } from './sql.js';
 
 const ts = 'varchar(32)';
 
 const TABLES = ['projects', 'credentials', 'resources', 'tags', 'client_tokens', 'local_key_pairs'];
-
-/**
- * EC2 names are case- and space-sensitive ('a', 'A' and 'a ' are three key pairs), so on
- * MySQL/MariaDB every text column uses a binary NO PAD collation, whatever the server's default.
- */
-async function binaryCollation(db: Kysely<unknown>, tables: string[]) {
-  const { rows } = await sql<{ v: string }>`SELECT VERSION() AS v`.execute(db);
-  const collation = /mariadb/i.test(rows[0]?.v ?? '') ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin';
-  for (const t of tables) await sql`ALTER TABLE ${sql.table(t)} CONVERT TO CHARACTER SET utf8mb4 COLLATE ${sql.raw(collation)}`.execute(db);
-}
 
 const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0001_foundation': {

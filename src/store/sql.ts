@@ -1,5 +1,5 @@
 /** Dialect differences the repositories share: unique violations, row locks, upserts, wildcard matching. */
-import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { type Expression, type Kysely, MysqlAdapter, type SqlBool, sql } from 'kysely';
 import { type WildcardToken, wildcardTokens } from '../kit/wildcards.js';
 import type { DialectName } from './db.js';
 
@@ -33,3 +33,14 @@ const literalOf = (tokens: WildcardToken[]) => tokens.map((t) => (typeof t === '
 /** Runs `fn` in a transaction: the caller's, when `db` is one already (repositories compose), else a new one. */
 export const inTransaction = <DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> =>
   db.isTransaction ? fn(db) : db.transaction().execute(fn);
+
+/**
+ * EC2 names are case- and space-sensitive ('a', 'A' and 'a ' are three key pairs), so on MySQL/MariaDB
+ * every text column of `tables` gets a binary NO PAD collation, whatever the server's default. Elsewhere a no-op.
+ */
+export async function binaryCollation(db: Kysely<unknown>, tables: string[]): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof MysqlAdapter)) return;
+  const { rows } = await sql<{ v: string }>`SELECT VERSION() AS v`.execute(db);
+  const collation = /mariadb/i.test(rows[0]?.v ?? '') ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin';
+  for (const t of tables) await sql`ALTER TABLE ${sql.table(t)} CONVERT TO CHARACTER SET utf8mb4 COLLATE ${sql.raw(collation)}`.execute(db);
+}

@@ -49,7 +49,8 @@ export function spawnNode(script: string, env: NodeJS.ProcessEnv, args: string[]
   proc.stdout?.on('data', (c: Buffer) => { out += c.toString('utf8'); });
   proc.stderr?.on('data', (c: Buffer) => { err += c.toString('utf8'); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
+    // 'close', not 'exit': stdout may still hold the last lines when the process has exited.
+    proc.on('close', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
   });
   return { proc, stdout: () => out, stderr: () => err, exited };
 }

@@ -9,17 +9,10 @@
  * which creates it unconditionally: on a fresh database the store migrates
  * first, and this schema's first migration adopts the table (and its rows).
  */
-import { type Kysely, type Migration, Migrator, MysqlAdapter, sql } from 'kysely';
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import { binaryCollation } from '../../store/sql.js';
 
 const ts = 'varchar(32)';
-
-/** EC2 names are case- and space-sensitive: on MySQL/MariaDB text compares as binary, NO PAD. */
-async function binaryCollation(db: Kysely<unknown>, table: string) {
-  if (!(db.getExecutor().adapter instanceof MysqlAdapter)) return;
-  const { rows } = await sql<{ v: string }>`SELECT VERSION() AS v`.execute(db);
-  const collation = /mariadb/i.test(rows[0]?.v ?? '') ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin';
-  await sql`ALTER TABLE ${sql.table(table)} CONVERT TO CHARACTER SET utf8mb4 COLLATE ${sql.raw(collation)}`.execute(db);
-}
 
 export const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
   '0001_key_pairs': {
@@ -34,7 +27,7 @@ export const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
         .addColumn('created_at', ts, (c) => c.notNull())
         .addPrimaryKeyConstraint('local_key_pairs_pk', ['project_id', 'region', 'name'])
         .execute();
-      await binaryCollation(db, 'local_key_pairs');
+      await binaryCollation(db, ['local_key_pairs']);
     },
   },
   '0002_images': {
@@ -51,7 +44,7 @@ export const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
         .addColumn('container_format', 'varchar(32)')
         .addColumn('created_at', ts, (c) => c.notNull())
         .execute();
-      await binaryCollation(db, 'local_images');
+      await binaryCollation(db, ['local_images']);
       await db.schema.createIndex('local_images_created').on('local_images').columns(['region', 'created_at', 'id']).execute();
     },
   },
@@ -142,8 +135,8 @@ export const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
         .addColumn('created_at', ts, (c) => c.notNull())
         .addUniqueConstraint('local_sg_rules_same', ['security_group_id', 'fingerprint'])
         .execute();
-      for (const t of ['local_networks', 'local_subnets', 'local_ports', 'local_port_ips', 'local_port_security_groups', 'local_routers',
-        'local_floating_ips', 'local_security_groups', 'local_security_group_rules']) await binaryCollation(db, t);
+      await binaryCollation(db, ['local_networks', 'local_subnets', 'local_ports', 'local_port_ips', 'local_port_security_groups',
+        'local_routers', 'local_floating_ips', 'local_security_groups', 'local_security_group_rules']);
       for (const t of ['local_networks', 'local_subnets', 'local_ports', 'local_routers', 'local_floating_ips', 'local_security_groups']) {
         await db.schema.createIndex(`${t}_scope`).on(t).columns(['project_id', 'region', 'id']).execute();
       }
