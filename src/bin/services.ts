@@ -12,7 +12,8 @@ import { answerMetricsCollection, clusterMetricsText } from '../observability/cl
 import { createLogger, type Level, type Logger } from '../observability/log.js';
 import { Metrics } from '../observability/metrics.js';
 import {
-  EXIT_CANNOT_START, GO_MESSAGE, READY_MESSAGE, runPrimary, type ServiceName, WORKER_GO_ENV, WORKER_SERVICE_ENV,
+  EXIT_CANNOT_START, GO_MESSAGE, READY_MESSAGE, runPrimary, type ServiceName, WAITING_MESSAGE, WORKER_GO_ENV,
+  WORKER_SERVICE_ENV,
 } from '../server/cluster.js';
 import { createEc2Server, createPlaceholderServer, drain, listen } from '../server/http.js';
 
@@ -70,6 +71,7 @@ function goFromPrimary(): Promise<void> {
       resolve();
     };
     process.on('message', onMessage);
+    process.send?.({ type: WAITING_MESSAGE });
   });
 }
 

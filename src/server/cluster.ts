@@ -17,7 +17,9 @@ export const WORKER_SERVICE_ENV = 'EC2API_WORKER_SERVICE';
 /** A worker's exit code for failures a restart cannot fix (its port is taken): the primary stops. */
 export const EXIT_CANNOT_START = 78;
 export const READY_MESSAGE = 'ec2api:ready';
-/** Sent to a worker once the store is migrated: it may open it and serve. */
+/** Sent by a worker that listens for the go (a message sent before it listens would be lost). */
+export const WAITING_MESSAGE = 'ec2api:waiting';
+/** Sent to a waiting worker once the store is migrated: it may open it and serve. */
 export const GO_MESSAGE = 'ec2api:go';
 /** Set for workers forked after the go: they need not wait for it. */
 export const WORKER_GO_ENV = 'EC2API_WORKER_GO';
@@ -32,7 +34,7 @@ const BACKOFF_MAX_MS = 30_000;
 const MIN_RESTART_DELAY_MS = 200;
 
 interface Slot { service: ServiceName; earlyDeaths: number; timer?: NodeJS.Timeout }
-interface Live { slot: Slot; worker: Worker; startedAt: number; ready: boolean }
+interface Live { slot: Slot; worker: Worker; startedAt: number; ready: boolean; waiting: boolean }
 
 export function runPrimary(plan: [ServiceName, number][], opts: { logger: Logger; graceSeconds: number; prepared: Promise<void> }): void {
   const { logger } = opts;
@@ -45,9 +47,13 @@ export function runPrimary(plan: [ServiceName, number][], opts: { logger: Logger
   const fork = (slot: Slot) => {
     slot.timer = undefined;
     const worker = cluster.fork({ [WORKER_SERVICE_ENV]: slot.service, [WORKER_GO_ENV]: go ? '1' : '' });
-    const entry: Live = { slot, worker, startedAt: Date.now(), ready: false };
+    const entry: Live = { slot, worker, startedAt: Date.now(), ready: false, waiting: false };
     live.set(worker.id, entry);
     worker.on('message', (m: { type?: string }) => {
+      if (m?.type === WAITING_MESSAGE) {
+        entry.waiting = true;
+        if (go) worker.send({ type: GO_MESSAGE });
+      }
       if (m?.type !== READY_MESSAGE) return;
       entry.ready = true;
       startRest();
@@ -123,7 +129,7 @@ export function runPrimary(plan: [ServiceName, number][], opts: { logger: Logger
   fork(slots[0]);
   opts.prepared.then(() => {
     go = true;
-    for (const { worker } of live.values()) worker.send({ type: GO_MESSAGE });
+    for (const { worker, waiting } of live.values()) if (waiting) worker.send({ type: GO_MESSAGE });
   }, (e: unknown) => {
     logger.error('cannot prepare the store: stopping', { error: e instanceof Error ? e.message : String(e) });
     stop('cannot prepare the store', 1);
