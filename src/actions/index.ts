@@ -3,5 +3,6 @@ import './account-attributes.js';
 import './key-pairs.js';
 import './regions.js';
 import './tags.js';
+import './vpcs.js';
 
 export { findAction, registeredActions } from './registry.js';

@@ -60,7 +60,7 @@ function tagQuery(filters: ParsedFilter[]): TagQuery {
     if (Object.hasOwn(columns, f.name)) q.match?.push({ column: columns[f.name as keyof typeof columns], patterns: f.values });
     else if (f.name === 'resource-type') {
       const patterns = f.values.map(wildcardRegExp);
-      const kinds = allKinds().filter((k) => kindSpec(k).taggable && patterns.some((p) => p.test(kindSpec(k).resourceType)));
+      const kinds = allKinds().filter((k) => kindSpec(k).taggable && patterns.some((p) => p.test(kindSpec(k).resourceType ?? '')));
       q.kinds = q.kinds ? q.kinds.filter((k) => kinds.includes(k)) : kinds;
     } else q.tagFilters?.push({ key: f.name.slice(4), values: f.values });
   }

@@ -55,6 +55,18 @@ export const OPTIONS = {
     public_ip_pool: { kind: 'string', default: '198.51.100.0/24', help: 'Public IPv4 block of every region of the embedded cloud: elastic IPs and router gateways come from it (all but its first, second and last address).' },
     max_security_groups_per_interface: { kind: 'int', default: '5', min: 1, help: 'Security groups per network interface.' },
   },
+  vpc: {
+    default_vpc: { kind: 'bool', default: 'true', help: 'Give each project a default VPC per region (a default subnet per zone, an internet gateway and its route) on first use, as AWS accounts have.' },
+    default_vpc_cidr: { kind: 'string', default: '172.31.0.0/16', help: 'CIDR block of default VPCs (AWS: 172.31.0.0/16); their subnets are its /20s, one per zone.' },
+    max_vpcs: { kind: 'int', default: '5', min: 1, help: 'VPCs per project and region (AWS: 5), the default VPC included: VpcLimitExceeded above.' },
+    max_subnets_per_vpc: { kind: 'int', default: '200', min: 1, help: 'Subnets per VPC (AWS: 200): SubnetLimitExceeded above.' },
+    max_route_tables_per_vpc: { kind: 'int', default: '200', min: 1, help: 'Route tables per VPC, the main one included (AWS: 200): RouteTableLimitExceeded above.' },
+    max_routes_per_route_table: { kind: 'int', default: '50', min: 1, help: 'Non-propagated routes per route table (AWS: 50): RouteLimitExceeded above.' },
+    max_internet_gateways: { kind: 'int', default: '5', min: 1, help: 'Internet gateways per project and region (AWS: 5): InternetGatewayLimitExceeded above.' },
+    max_security_groups_per_vpc: { kind: 'int', default: '2500', min: 1, help: 'Security groups per VPC (AWS: 2500): SecurityGroupLimitExceeded above.' },
+    max_rules_per_security_group: { kind: 'int', default: '60', min: 1, help: 'Inbound (and separately outbound) rules per security group (AWS: 60): RulesPerSecurityGroupLimitExceeded above.' },
+    max_private_ips_per_interface: { kind: 'int', default: '50', min: 1, help: 'Private IPv4 addresses per network interface: PrivateIpAddressLimitExceeded above.' },
+  },
   keystone_authtoken: {
     auth_url: { kind: 'string', default: '', help: 'Keystone v3 URL, e.g. http://keystone:5000/v3.' },
     username: { kind: 'string', default: '', help: 'Service user of this EC2 API.' },

@@ -69,7 +69,37 @@ export const ERRORS = {
     new Ec2Error('InternalError', `An internal error has occurred (request ${requestId})`, 500),
   unavailable: (message = 'The service is unavailable. Please try again shortly.') =>
     new Ec2Error('Unavailable', message, 503),
+  /** AWS's wording for a delete that dependents block: "The vpc 'vpc-…' has dependencies and cannot be deleted." */
+  dependencyViolation: (message: string) => new Ec2Error('DependencyViolation', message),
 } as const;
+
+/**
+ * Codes whose messages are specific to one situation (most of the VPC API's): raised with `ec2Error(code, message)`,
+ * the message written where it is raised, in AWS's wording. The list keeps them typed and in the catalog.
+ */
+const SITUATIONAL_CODES = [
+  'DependencyViolation', 'InvalidVpc.Range', 'InvalidSubnet.Range', 'InvalidSubnet.Conflict', 'VpcLimitExceeded',
+  'SubnetLimitExceeded', 'RouteTableLimitExceeded', 'RouteLimitExceeded', 'SecurityGroupLimitExceeded',
+  'RulesPerSecurityGroupLimitExceeded', 'SecurityGroupsPerInterfaceLimitExceeded', 'AddressLimitExceeded',
+  'InternetGatewayLimitExceeded', 'DefaultVpcAlreadyExists', 'DefaultSubnetAlreadyExistsInAvailabilityZone',
+  'DefaultVpcDoesNotExist', 'NoDefaultVpcForSubnet', 'VPCIdNotSpecified', 'InvalidGroup.Duplicate', 'InvalidGroup.Reserved',
+  'InvalidGroupId.Malformed', 'InvalidPermission.Duplicate', 'InvalidPermission.NotFound', 'InvalidPermission.Malformed',
+  'CannotDelete', 'Resource.AlreadyAssociated', 'Gateway.NotAttached', 'InvalidAddress.NotFound',
+  'InvalidAddress.Malformed', 'InvalidIPAddress.InUse', 'InvalidAddress.Locked', 'PrivateIpAddressLimitExceeded',
+  'InvalidRoute.NotFound', 'InvalidRoute.Malformed', 'InvalidRoute.InvalidState', 'RouteAlreadyExists',
+  'InvalidGatewayID.NotFound', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'InvalidVpnGatewayID.NotFound',
+  'InvalidVpnGatewayID.Malformed', 'InvalidNetworkInterface.InUse', 'InvalidParameter', 'IncorrectState',
+  'OperationNotPermitted', 'InvalidVpcID.NotFound', 'InvalidDhcpOptionID.NotFound', 'InvalidAttachment.NotFound',
+  'InvalidAssociationID.NotFound', 'InvalidNetworkInterfaceID.NotFound', 'InvalidSubnetID.NotFound',
+  'InvalidCidrBlock', 'InvalidVpcCidrBlock', 'CidrLimitExceeded', 'InvalidParameter.Duplicate',
+  'AttachmentLimitExceeded', 'NetworkInterfaceLimitExceeded', 'InsufficientFreeAddressesInSubnet',
+  'InvalidInternetGatewayID.NotFound', 'InvalidRouteTableID.NotFound', 'InvalidSecurityGroupID.NotFound',
+  'InvalidIPAddress.InUse', 'InvalidIpAddress.InUse', 'UnsupportedOperation', 'InvalidAddressID.NotFound',
+  'InvalidAllocationID.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound',
+] as const;
+export type SituationalCode = (typeof SITUATIONAL_CODES)[number];
+
+export const ec2Error = (code: SituationalCode, message: string) => new Ec2Error(code, message);
 
 /**
  * Every code this service raises: the registry's kind codes and the codes above. The README's error table
@@ -81,7 +111,8 @@ export const CATALOG_CODES: readonly string[] = [
     'InvalidID', 'InvalidParameterValue', 'InvalidParameterCombination', 'MissingParameter',
     'UnknownParameter', 'Unsupported', 'UnsupportedOperation', 'InvalidAction', 'MissingAction', 'DryRunOperation',
     'InvalidPaginationToken', 'AuthFailure', 'UnauthorizedOperation', 'SignatureDoesNotMatch', 'IncompleteSignature',
-    'MissingAuthenticationToken', 'RequestExpired', 'InvalidKeyPair.Duplicate', 'InvalidKey.Format', 'RequestTimeout',
+    'MissingAuthenticationToken', 'RequestExpired', 'InvalidKeyPair.Duplicate', 'InvalidKey.Format', 'RequestTimeout', 'IdempotentParameterMismatch',
     'TagLimitExceeded', 'ResourceLimitExceeded', 'InternalError', 'Unavailable',
+    ...SITUATIONAL_CODES,
   ]),
 ];

@@ -77,3 +77,6 @@ export async function writeCreateTags(store: Store, projectId: string, resourceI
   const { over, missing } = await store.tags.put(projectId, [resourceId], tags, MAX_TAGS_PER_RESOURCE);
   if (over || missing) throw new Error(`tags of new resource ${resourceId} not written (${over ? 'limit' : 'gone'})`);
 }
+
+/** A resource's tags as the VPC API shows them: AWS leaves `tagSet` out when there are none. */
+export const tagSet = (tags: Tag[]): Tag[] | undefined => (tags.length ? tags : undefined);

@@ -15,8 +15,8 @@ export type OwningService = 'compute' | 'network' | 'block-storage' | 'image' | 
 export interface KindSpec {
   /** Id prefix: `key` in key-0123456789abcdef0. */
   prefix: string;
-  /** EC2's resource type (TagSpecification.ResourceType, DescribeTags resource-type). */
-  resourceType: ResourceType;
+  /** EC2's resource type (TagSpecification.ResourceType, DescribeTags resource-type); absent for kinds EC2 cannot tag (associations …). */
+  resourceType?: ResourceType;
   /** Singular noun for messages: "The key pair ID 'key-…' does not exist". */
   label: string;
   /** Error code when an id (or name) of this kind does not exist. */
@@ -35,6 +35,76 @@ export const KINDS = defineKinds({
     prefix: 'key', resourceType: 'key-pair', label: 'key pair',
     notFound: 'InvalidKeyPair.NotFound', malformed: 'InvalidID', taggable: true, service: 'compute',
   },
+  // The VPC API. 'network' kinds are Neutron objects (VPC: a router; subnet: a network with its subnet; security
+  // group and rule; network interface: a port; Elastic IP: a floating IP); 'store' kinds exist only in the store.
+  vpc: {
+    prefix: 'vpc', resourceType: 'vpc', label: 'vpc',
+    notFound: 'InvalidVpcID.NotFound', malformed: 'InvalidVpcID.Malformed', taggable: true, service: 'network',
+  },
+  'vpc-cidr-association': {
+    prefix: 'vpc-cidr-assoc', label: 'association',
+    notFound: 'InvalidVpcCidrBlockAssociationID.NotFound', malformed: 'InvalidVpcCidrBlockAssociationID.Malformed', taggable: false, service: 'store',
+  },
+  subnet: {
+    prefix: 'subnet', resourceType: 'subnet', label: 'subnet',
+    notFound: 'InvalidSubnetID.NotFound', malformed: 'InvalidSubnetID.Malformed', taggable: true, service: 'network',
+  },
+  'subnet-cidr-association': {
+    prefix: 'subnet-cidr-assoc', label: 'association',
+    notFound: 'InvalidSubnetCidrBlockAssociationID.NotFound', malformed: 'InvalidSubnetCidrBlockAssociationID.Malformed', taggable: false, service: 'store',
+  },
+  'route-table': {
+    prefix: 'rtb', resourceType: 'route-table', label: 'routeTable',
+    notFound: 'InvalidRouteTableID.NotFound', malformed: 'InvalidRouteTableID.Malformed', taggable: true, service: 'store',
+  },
+  'route-table-association': {
+    prefix: 'rtbassoc', label: 'association',
+    notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.Malformed', taggable: false, service: 'store',
+  },
+  'internet-gateway': {
+    prefix: 'igw', resourceType: 'internet-gateway', label: 'internetGateway',
+    notFound: 'InvalidInternetGatewayID.NotFound', malformed: 'InvalidInternetGatewayID.Malformed', taggable: true, service: 'store',
+  },
+  'dhcp-options': {
+    prefix: 'dopt', resourceType: 'dhcp-options', label: 'dhcp option',
+    notFound: 'InvalidDhcpOptionID.NotFound', malformed: 'InvalidDhcpOptionsId.Malformed', taggable: true, service: 'store',
+  },
+  'network-acl': {
+    prefix: 'acl', resourceType: 'network-acl', label: 'network ACL',
+    notFound: 'InvalidNetworkAclID.NotFound', malformed: 'InvalidNetworkAclID.Malformed', taggable: true, service: 'store',
+  },
+  'network-acl-association': {
+    prefix: 'aclassoc', label: 'association',
+    notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.Malformed', taggable: false, service: 'store',
+  },
+  'security-group': {
+    prefix: 'sg', resourceType: 'security-group', label: 'security group',
+    notFound: 'InvalidGroup.NotFound', malformed: 'InvalidGroupId.Malformed', taggable: true, service: 'network',
+  },
+  'security-group-rule': {
+    prefix: 'sgr', resourceType: 'security-group-rule', label: 'security group rule',
+    notFound: 'InvalidSecurityGroupRuleId.NotFound', malformed: 'InvalidSecurityGroupRuleId.Malformed', taggable: true, service: 'network',
+  },
+  'network-interface': {
+    prefix: 'eni', resourceType: 'network-interface', label: 'network interface',
+    notFound: 'InvalidNetworkInterfaceID.NotFound', malformed: 'InvalidNetworkInterfaceID.Malformed', taggable: true, service: 'network',
+  },
+  'network-interface-attachment': {
+    prefix: 'eni-attach', label: 'attachment',
+    notFound: 'InvalidAttachmentID.NotFound', malformed: 'InvalidAttachmentID.Malformed', taggable: false, service: 'store',
+  },
+  'network-interface-permission': {
+    prefix: 'eni-perm', label: 'network interface permission',
+    notFound: 'InvalidPermissionID.NotFound', malformed: 'InvalidPermissionID.Malformed', taggable: false, service: 'store',
+  },
+  'elastic-ip': {
+    prefix: 'eipalloc', resourceType: 'elastic-ip', label: 'allocation',
+    notFound: 'InvalidAllocationID.NotFound', malformed: 'InvalidAllocationID.Malformed', taggable: true, service: 'network',
+  },
+  'elastic-ip-association': {
+    prefix: 'eipassoc', label: 'association',
+    notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.Malformed', taggable: false, service: 'store',
+  },
 });
 
 export type Kind = keyof typeof KINDS;
@@ -42,7 +112,10 @@ export type Kind = keyof typeof KINDS;
 export const kindSpec = (kind: Kind): KindSpec => KINDS[kind];
 
 const byPrefix = new Map<string, Kind>(Object.entries(KINDS).map(([k, s]) => [(s as KindSpec).prefix, k as Kind]));
-const byResourceType = new Map<string, Kind>(Object.entries(KINDS).map(([k, s]) => [(s as KindSpec).resourceType, k as Kind]));
+const byResourceType = new Map<string, Kind>(Object.entries(KINDS).flatMap(([k, s]) => {
+  const type = (s as KindSpec).resourceType;
+  return type ? [[type, k as Kind] as const] : [];
+}));
 
 export const kindOfPrefix = (prefix: string): Kind | undefined => byPrefix.get(prefix);
 export const kindOfResourceType = (type: string): Kind | undefined => byResourceType.get(type);

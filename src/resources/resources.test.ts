@@ -47,7 +47,10 @@ suite('registry and ids', () => {
   test('every kind has a distinct prefix and resource type, and ids round-trip', () => {
     const kinds = allKinds();
     assert.equal(new Set(kinds.map((k) => kindSpec(k).prefix)).size, kinds.length);
-    assert.equal(new Set(kinds.map((k) => kindSpec(k).resourceType)).size, kinds.length);
+    const taggable = kinds.filter((k) => kindSpec(k).taggable);
+    assert.ok(taggable.every((k) => kindSpec(k).resourceType), 'a taggable kind has a resource type');
+    const types = kinds.flatMap((k) => kindSpec(k).resourceType ?? []);
+    assert.equal(new Set(types).size, types.length);
     for (const k of kinds) {
       const id = newId(k);
       assert.match(id, new RegExp(`^${kindSpec(k).prefix}-[0-9a-f]{17}$`));

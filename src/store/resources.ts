@@ -13,7 +13,8 @@ export interface Resource<A = Record<string, unknown>> {
   id: string; projectId: string; region: string; kind: Kind; osId: string; attrs: A; createdAt: string;
 }
 
-const rowToResource = (r: Database['resources']): Resource => ({
+// biome-ignore lint/suspicious/noExplicitAny: attrs are JSON whose shape each kind's area declares (src/vpc/model.ts …)
+const rowToResource = (r: Database['resources']): Resource<any> => ({
   id: r.id, projectId: r.project_id, region: r.region, kind: r.kind as Kind, osId: r.os_id,
   attrs: JSON.parse(r.attrs), createdAt: r.created_at,
 });
@@ -29,10 +30,10 @@ export class ResourcesRepo {
    * Maps one backend object; when a concurrent request mapped it first, that mapping is returned. Conflicts are
    * ignored rather than caught, so this works inside a transaction on PostgreSQL too (an error aborts it there).
    */
-  async create(projectId: string, region: string, kind: Kind, osId: string, attrs: object = {}): Promise<Resource> {
-    const mapped = (await this.mapNew(projectId, region, kind, [{ osId, attrs }])).get(osId);
+  async create<A = Record<string, unknown>>(projectId: string, region: string, kind: Kind, osId: string, attrs: object = {}, id?: string): Promise<Resource<A>> {
+    const mapped = (await this.mapNew(projectId, region, kind, [{ osId, attrs, id }])).get(osId);
     if (!mapped) throw new Error(`no EC2 id could be allocated for ${kind} ${osId}`);
-    return mapped;
+    return mapped as Resource<A>;
   }
 
   /**
@@ -40,14 +41,14 @@ export class ResourcesRepo {
    * the openstack CLI): one multi-row write whatever their number, then one read. Rows a concurrent request
    * inserted first win (insert-or-ignore) and are what the read returns.
    */
-  async mapNew(projectId: string, region: string, kind: Kind, objects: { osId: string; attrs?: object }[]): Promise<Map<string, Resource>> {
+  async mapNew(projectId: string, region: string, kind: Kind, objects: { osId: string; attrs?: object; id?: string }[]): Promise<Map<string, Resource>> {
     const out = new Map<string, Resource>();
     for (let attempt = 0; attempt < 3; attempt++) {
       const fresh = [...new Map(objects.filter((o) => !out.has(o.osId)).map((o) => [o.osId, o])).values()];
       if (fresh.length === 0) break;
       for (const part of chunks(fresh)) {
         const rows = part.map((o) => ({
-          id: newId(kind), project_id: projectId, region, kind, os_id: o.osId, attrs: JSON.stringify(o.attrs ?? {}), created_at: now(),
+          id: (attempt === 0 && o.id) || newId(kind), project_id: projectId, region, kind, os_id: o.osId, attrs: JSON.stringify(o.attrs ?? {}), created_at: now(),
         }));
         let q = this.db.insertInto('resources').values(rows);
         q = this.dialect === 'mysql' ? q.ignore() : q.onConflict((oc) => oc.doNothing());
@@ -59,14 +60,25 @@ export class ResourcesRepo {
     return out;
   }
 
-  async find(projectId: string, region: string, id: string): Promise<Resource | undefined> {
+  /**
+   * An object that lives only in the store (route table, internet gateway, DHCP options …): its backend id is its
+   * EC2 id. `id` may be chosen beforehand (newId), e.g. to name upstream objects after it.
+   */
+  async createOwn<A extends object>(projectId: string, region: string, kind: Kind, attrs: A, id = newId(kind)): Promise<Resource<A>> {
+    await this.db.insertInto('resources').values({
+      id, project_id: projectId, region, kind, os_id: id, attrs: JSON.stringify(attrs), created_at: now(),
+    }).execute();
+    return { id, projectId, region, kind, osId: id, attrs, createdAt: now() };
+  }
+
+  async find<A = Record<string, unknown>>(projectId: string, region: string, id: string): Promise<Resource<A> | undefined> {
     const r = await this.db.selectFrom('resources').selectAll()
       .where('project_id', '=', projectId).where('region', '=', region).where('id', '=', id).executeTakeFirst();
     return r && rowToResource(r);
   }
 
-  async findMany(projectId: string, region: string, ids: string[]): Promise<Resource[]> {
-    const out: Resource[] = [];
+  async findMany<A = Record<string, unknown>>(projectId: string, region: string, ids: string[]): Promise<Resource<A>[]> {
+    const out: Resource<A>[] = [];
     for (const part of chunks(ids)) {
       const rows = await this.db.selectFrom('resources').selectAll()
         .where('project_id', '=', projectId).where('region', '=', region).where('id', 'in', part).execute();
@@ -75,8 +87,8 @@ export class ResourcesRepo {
     return out;
   }
 
-  async byOsIds(projectId: string, region: string, kind: Kind, osIds: string[]): Promise<Resource[]> {
-    const out: Resource[] = [];
+  async byOsIds<A = Record<string, unknown>>(projectId: string, region: string, kind: Kind, osIds: string[]): Promise<Resource<A>[]> {
+    const out: Resource<A>[] = [];
     for (const part of chunks(osIds)) {
       const rows = await this.db.selectFrom('resources').selectAll()
         .where('project_id', '=', projectId).where('region', '=', region).where('kind', '=', kind).where('os_id', 'in', part).execute();
@@ -85,7 +97,7 @@ export class ResourcesRepo {
     return out;
   }
 
-  async list(projectId: string, region: string, kind: Kind): Promise<Resource[]> {
+  async list<A = Record<string, unknown>>(projectId: string, region: string, kind: Kind): Promise<Resource<A>[]> {
     const rows = await this.db.selectFrom('resources').selectAll()
       .where('project_id', '=', projectId).where('region', '=', region).where('kind', '=', kind).orderBy('id').execute();
     return rows.map(rowToResource);

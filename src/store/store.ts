@@ -5,6 +5,7 @@
  * is all or nothing.
  */
 import type { Kysely } from 'kysely';
+import { ClientTokensRepo } from './client-tokens.js';
 import { CredentialsRepo } from './credentials.js';
 import type { DialectName, StoreDb } from './db.js';
 import { ProjectsRepo } from './projects.js';
@@ -25,6 +26,7 @@ export class Store {
   readonly credentials: CredentialsRepo;
   readonly resources: ResourcesRepo;
   readonly tags: TagsRepo;
+  readonly clientTokens: ClientTokensRepo;
 
   constructor({ db, dialect }: StoreDb) {
     this.db = db;
@@ -33,6 +35,7 @@ export class Store {
     this.credentials = new CredentialsRepo(db, dialect);
     this.resources = new ResourcesRepo(db, dialect);
     this.tags = new TagsRepo(db, dialect);
+    this.clientTokens = new ClientTokensRepo(db, dialect);
   }
 
   /** Runs `fn` with repositories bound to one transaction (or the caller's, when this store is already in one). */

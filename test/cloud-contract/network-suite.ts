@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { isProviderError, type ProviderErrorKind } from '../../src/cloud/errors.js';
-import { parseCidr, parseIp } from '../../src/cloud/local/addresses.js';
+import { parseCidr, parseIp } from '../../src/kit/ip.js';
 import type { CloudContext, ListQuery, NetworkService, Page } from '../../src/cloud/provider.js';
 import type { ContractTarget } from './suite.js';
 

@@ -267,6 +267,13 @@ def cmd_resources(state):
         call('PUT', NEUTRON + '/routers/%s/add_router_interface' % router['id'], demo,
              {'subnet_id': psub['id']}, expect=(200,))
 
+    # Neutron's default quotas (10 routers, 10 security groups, 100 rules) are below what the EC2 VPC suites
+    # make in one run (a VPC is a router with its own default group): raise them for the test projects.
+    for project in ('demo', 'alt'):
+        call('PUT', NEUTRON + '/quotas/%s' % ids['projects'][project], admin, {'quota': {
+            'router': 200, 'network': 500, 'subnet': 500, 'port': 2000, 'security_group': 500,
+            'security_group_rule': 5000, 'floatingip': 50}}, expect=(200,))
+
     def image_active():
         _, _, js = call('GET', GLANCE + '/v2/images/' + image['id'], admin, expect=(200,))
         return js['status'] == 'active'

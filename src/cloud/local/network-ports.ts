@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { ProviderError } from '../errors.js';
 import type { CloudContext, NetworkService } from '../provider.js';
 import type { AddressPair, FixedIpRequest, PortRecord } from '../records.js';
-import { canonicalIp, formatCidr, inCidr, ipText, parseCidr, parseIp } from './addresses.js';
+import { canonicalIp, formatCidr, inCidr, ipText, parseCidr, parseIp } from '../../kit/ip.js';
 import {
   badRequest, type Db, inUse, newId, notFound, now, pageById, portRecords, ROUTER_INTERFACE, retryingRaces, scopeOf,
 } from './network-shared.js';

@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../store/sql.js';
 import { ProviderError } from '../errors.js';
 import type { CloudContext, NetworkService } from '../provider.js';
 import type { FloatingIpRecord, HostRoute, RouterRecord } from '../records.js';
-import { canonicalIp, formatCidr, inCidr, ipText, parseCidr, parseIp } from './addresses.js';
+import { canonicalIp, formatCidr, inCidr, ipText, parseCidr, parseIp } from '../../kit/ip.js';
 import { createRouterPort } from './network-ports.js';
 import {
   badRequest, countOf, type Db, inUse, LOCAL_NETWORK_QUOTAS, newId, notFound, now, pageById, type PublicPool, ROUTER_INTERFACE, retryingRaces, scopeOf,

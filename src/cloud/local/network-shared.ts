@@ -7,7 +7,7 @@ import { ProviderError } from '../errors.js';
 import { checkQuery, markerNotFound, pageOf } from '../paging.js';
 import type { CloudContext, ListQuery, Page } from '../provider.js';
 import type { NetworkRecord, PortRecord, SubnetRecord } from '../records.js';
-import { type Cidr, formatCidr, parseCidr } from './addresses.js';
+import { type Cidr, formatCidr, parseCidr } from '../../kit/ip.js';
 import type { LocalCloudDatabase, LocalPortsTable, LocalSubnetsTable } from './schema.js';
 
 export type Db = Kysely<LocalCloudDatabase>;

@@ -7,7 +7,7 @@ import type { Config } from '../../config/config.js';
 import { ProviderError } from '../errors.js';
 import type { CloudContext, NetworkService } from '../provider.js';
 import type { AllocationPool, HostRoute, NetworkRecord, NewSubnet, SubnetRecord, SubnetUpdate } from '../records.js';
-import { type Cidr, canonicalIp, formatCidr, inCidr, ipText, parseCidr, parseIp } from './addresses.js';
+import { type Cidr, canonicalIp, formatCidr, inCidr, ipText, parseCidr, parseIp } from '../../kit/ip.js';
 import { localPorts } from './network-ports.js';
 import { localRouters } from './network-routers.js';
 import {

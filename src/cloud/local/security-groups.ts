@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../../store/sql.js';
 import { ProviderError } from '../errors.js';
 import type { CloudContext, NetworkService } from '../provider.js';
 import type { NewSecurityGroupRule, SecurityGroupRecord, SecurityGroupRuleRecord } from '../records.js';
-import { formatCidr, parseCidr, parseIp } from './addresses.js';
+import { formatCidr, parseCidr, parseIp } from '../../kit/ip.js';
 import {
   badRequest, countOf, type Db, inUse, LOCAL_NETWORK_QUOTAS, newId, notFound, now, pageById, scopeOf,
 } from './network-shared.js';

@@ -1,5 +1,5 @@
 /**
- * IPv4/IPv6 addresses as integers, for the embedded cloud's address allocation:
+ * IPv4/IPv6 addresses as integers (the embedded cloud allocates with them; the VPC API checks blocks with them):
  * parse (validated by node:net), canonical text (RFC 5952 for IPv6), CIDR blocks.
  */
 import { isIP } from 'node:net';
@@ -69,3 +69,13 @@ export function canonicalIp(text: string): string | undefined {
   const ip = parseIp(text);
   return ip && formatIp(ip);
 }
+
+/** Whether two blocks of one family share an address. */
+export const overlaps = (a: Cidr, b: Cidr) => a.version === b.version && a.network <= b.last && b.network <= a.last;
+
+/** Whether `inner` lies wholly inside `outer`. */
+export const contains = (outer: Cidr, inner: Cidr) =>
+  outer.version === inner.version && inner.network >= outer.network && inner.last <= outer.last;
+
+/** The `index`-th address of a block (0: the network address). */
+export const nthAddress = (c: Cidr, index: bigint) => formatIp({ version: c.version, value: c.network + index });
