@@ -89,13 +89,10 @@ const SITUATIONAL_CODES = [
   'InvalidRoute.NotFound', 'InvalidRoute.Malformed', 'InvalidRoute.InvalidState', 'RouteAlreadyExists',
   'InvalidGatewayID.NotFound', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'InvalidVpnGatewayID.NotFound',
   'InvalidVpnGatewayID.Malformed', 'InvalidNetworkInterface.InUse', 'InvalidParameter', 'IncorrectState',
-  'OperationNotPermitted', 'InvalidVpcID.NotFound', 'InvalidDhcpOptionID.NotFound', 'InvalidAttachment.NotFound',
-  'InvalidAssociationID.NotFound', 'InvalidNetworkInterfaceID.NotFound', 'InvalidSubnetID.NotFound',
-  'InvalidCidrBlock', 'InvalidVpcCidrBlock', 'CidrLimitExceeded', 'InvalidParameter.Duplicate',
+  'OperationNotPermitted', 'InvalidVpcID.NotFound', 'InvalidDhcpOptionID.NotFound',   'InvalidAssociationID.NotFound', 'InvalidNetworkInterfaceID.NotFound', 'InvalidSubnetID.NotFound',
+  'CidrLimitExceeded', 'InvalidParameter.Duplicate',
   'AttachmentLimitExceeded', 'NetworkInterfaceLimitExceeded', 'InsufficientFreeAddressesInSubnet',
-  'InvalidInternetGatewayID.NotFound', 'InvalidRouteTableID.NotFound', 'InvalidSecurityGroupID.NotFound',
-  'InvalidIPAddress.InUse', 'InvalidIpAddress.InUse', 'UnsupportedOperation', 'InvalidAddressID.NotFound',
-  'InvalidAllocationID.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound',
+  'InvalidInternetGatewayID.NotFound', 'InvalidRouteTableID.NotFound',   'InvalidIPAddress.InUse', 'UnsupportedOperation',   'InvalidAllocationID.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound',
 ] as const;
 export type SituationalCode = (typeof SITUATIONAL_CODES)[number];
 

@@ -154,6 +154,6 @@ suite('TagSpecifications', () => {
   });
 
   test('a type the registry does not know as taggable is a programming error', () => {
-    assert.throws(() => tagsFromSpecifications([], ['vpc']), /not a taggable kind/);
+    assert.throws(() => tagsFromSpecifications([], ['instance']), /not a taggable kind/);
   });
 });
