@@ -1,7 +1,11 @@
 /** Loads every resource area, which registers its actions. */
 import './account-attributes.js';
+import './dhcp-options.js';
+import './internet-gateways.js';
 import './key-pairs.js';
+import './network-acls.js';
 import './regions.js';
+import './route-tables.js';
 import './tags.js';
 import './vpcs.js';
 
