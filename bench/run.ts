@@ -22,13 +22,15 @@ import { type Call, type LoadResult, quantile, replay, sdkLoop, sdkSignedRequest
 import { machineBusyMs, processTree, treeCpuMs, treeRssMb, treeSampler } from './proc.js';
 import { root, send, type Spawned, spawnCeiling, spawnService, stop, waitUntil } from './processes.js';
 import { localCredentials, measureStartup, type StartupFigures } from './startup.js';
+import { type CreateFigures, depopulate, type Made, populate, VPC_ACTIONS } from './vpc.js';
 
-const ACTIONS: Record<string, Call> = {
+const BASE_ACTIONS: Record<string, Call> = {
   DescribeRegions: (c) => c.send(new DescribeRegionsCommand({})),
   DescribeAvailabilityZones: (c) => c.send(new DescribeAvailabilityZonesCommand({})),
   DescribeKeyPairs: (c) => c.send(new DescribeKeyPairsCommand({})),
   DescribeTags: (c) => c.send(new DescribeTagsCommand({})),
 };
+const ACTIONS: Record<string, Call> = { ...BASE_ACTIONS, ...VPC_ACTIONS };
 const KEY_PAIRS = 20;
 
 const USAGE = `npm run bench -- [flags]
@@ -40,6 +42,10 @@ const USAGE = `npm run bench -- [flags]
   --seconds S         measured seconds per cell (default 4, env BENCH_SECONDS)
   --concurrency LIST  connections per cell, comma-separated (default 1,16,64, env BENCH_CONCURRENCY)
   --actions LIST      subset of ${Object.keys(ACTIONS).join(',')}
+                      (default: ${Object.keys(BASE_ACTIONS).join(',')}; with --vpcs the VPC Describes)
+  --vpcs N            the VPC scenario: first make N VPCs, each with a subnet, a security group and a
+                      network interface (16 clients at once; create figures printed), then load the VPC
+                      Describes with and without filters (default concurrency 16)
   --startup-runs N    start-up measurements, each a first start and a restart (default 3; 0 skips)
   --skip-build        use dist/ as it is instead of running npm run build first
   --log-level L       the service's log level (default warn; info logs one line per request)
@@ -55,8 +61,9 @@ const { values: opt } = (() => {
         openstack: { type: 'boolean', default: false },
         workers: { type: 'string' },
         seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '4' },
-        concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '1,16,64' },
-        actions: { type: 'string', default: Object.keys(ACTIONS).join(',') },
+        concurrency: { type: 'string' },
+        actions: { type: 'string' },
+        vpcs: { type: 'string' },
         'startup-runs': { type: 'string', default: '3' },
         'skip-build': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'warn' },
@@ -86,8 +93,9 @@ if (opt.help) {
   process.exit(0);
 }
 const seconds = positive('seconds', opt.seconds, false);
-const levels = opt.concurrency.split(',').map((c) => positive('concurrency', c.trim()));
-const actions = opt.actions.split(',').map((a) => a.trim());
+const vpcs = opt.vpcs === undefined ? 0 : positive('vpcs', opt.vpcs);
+const levels = (opt.concurrency ?? process.env.BENCH_CONCURRENCY ?? (vpcs ? '16' : '1,16,64')).split(',').map((c) => positive('concurrency', c.trim()));
+const actions = (opt.actions ?? Object.keys(vpcs ? VPC_ACTIONS : BASE_ACTIONS).join(',')).split(',').map((a) => a.trim());
 for (const a of actions) if (!ACTIONS[a]) usageError(`--actions: unknown action '${a}'`);
 const startupRuns = opt['startup-runs'] === '0' ? 0 : positive('startup-runs', opt['startup-runs']);
 if (opt.workers !== undefined) positive('workers', opt.workers);
@@ -155,6 +163,7 @@ async function main() {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   }
   const env: Record<string, string> = { EC2API_LOG_LEVEL: opt['log-level'] };
+  if (vpcs) env.EC2API_MAX_VPCS = String(vpcs + 5);
   if (opt.workers !== undefined) env.EC2API_WORKERS = opt.workers;
   let region = 'us-east-1';
   let credentials: Target['credentials'] | undefined;
@@ -178,6 +187,8 @@ async function main() {
   let ceiling: Spawned | undefined;
   let sdk: EC2Client | undefined;
   const keyNames: string[] = [];
+  let made: Made[] = [];
+  let creates: CreateFigures | undefined;
   const cells: Cell[] = [];
   const profileWindows: Window[] = [];
   try {
@@ -195,6 +206,13 @@ async function main() {
       await sdk.send(new CreateTagsCommand({
         Resources: [k.KeyPairId!], Tags: [{ Key: 'env', Value: 'bench' }, { Key: 'n', Value: String(i) }, { Key: 'owner', Value: 'bench' }],
       }));
+    }
+
+    if (vpcs) {
+      console.log(`making ${vpcs} VPCs, each with a subnet, a security group and a network interface …`);
+      const p = await populate(sdk, vpcs, prefix);
+      made = p.made;
+      creates = p.figures;
     }
 
     // The ceiling answers the document the service really returned for DescribeRegions.
@@ -218,6 +236,10 @@ async function main() {
       console.log(`start-up to the first answered DescribeRegions (${startupRuns} run${startupRuns === 1 ? '' : 's'}): first start (creates store + credentials) ${line(startup.firstStartMs)}; restart ${line(startup.restartMs)}`);
     }
     console.log(`idle RSS: service ${fmt(idle.serviceRssMb, 1)} MB, ceiling ${fmt(idle.ceilingRssMb, 1)} MB`);
+    if (creates) {
+      console.log(`VPC scenario: ${creates.vpcs} sets made in ${creates.seconds.toFixed(1)} s by 16 clients; mean latency per call: ${
+        Object.entries(creates.msPerCall).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ')}`);
+    }
     console.log('figures: value (× the ceiling at the same concurrency); CPU and RSS summed over the server process tree;');
     console.log('cores busy during the cell: srv = the server, gen = this bench process (load generator), other = everything else\n');
     console.log(row(COLUMNS.map(([name]) => name)) + (opt.openstack ? '  upstream/req' : ''));
@@ -287,7 +309,7 @@ async function main() {
     if (opt.json) {
       writeFileSync(opt.json, `${JSON.stringify({
         startedAt: startedAt.toISOString(), mode: driverName, backend: opt.openstack ? 'openstack' : 'local', region, seconds,
-        concurrency: levels, actions, keyPairs: KEY_PAIRS, logLevel: opt['log-level'], workersOption: opt.workers ?? null,
+        concurrency: levels, actions, keyPairs: KEY_PAIRS, vpcScenario: creates ?? null, logLevel: opt['log-level'], workersOption: opt.workers ?? null,
         machine: { cpus: cpus().length, model: cpus()[0]?.model.trim(), loadavgStart: load0, loadavgEnd: load1, node: process.version },
         serverProcesses: idle.serviceProcesses,
         startup: startup && {
@@ -301,6 +323,7 @@ async function main() {
     }
   } finally {
     if (opt.openstack && sdk) {
+      await depopulate(sdk, made);
       for (const KeyName of keyNames) await sdk.send(new DeleteKeyPairCommand({ KeyName })).catch(() => undefined);
     }
     sdk?.destroy();

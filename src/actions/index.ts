@@ -6,6 +6,7 @@ import './key-pairs.js';
 import './network-acls.js';
 import './regions.js';
 import './route-tables.js';
+import './subnets.js';
 import './tags.js';
 import './vpcs.js';
 

@@ -50,14 +50,19 @@ const zoneFilters: FilterTable<AvailabilityZone> = {
   'zone-type': (z) => z.ZoneType,
 };
 
+/** The zones of the caller's region with their EC2 zone ids (use1-az1 …), in the backend's order. */
+export async function zonesOf(ctx: ActionContext): Promise<{ name: string; id: string; available: boolean }[]> {
+  const zones = await ctx.cloud.compute.listAvailabilityZones(ctx.cloudCtx);
+  const prefix = awsRegion(ctx.region)?.zoneIdPrefix ?? ctx.region.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 8);
+  return zones.map((z, i) => ({ name: z.name, id: `${prefix}-az${i + 1}`, available: z.available }));
+}
+
 defineAction('DescribeAvailabilityZones', {
   supports: ['ZoneNames', 'ZoneIds', 'AllAvailabilityZones', 'Filters'],
   async handler(ctx, input) {
-    const zones = await ctx.cloud.compute.listAvailabilityZones(ctx.cloudCtx);
-    const prefix = awsRegion(ctx.region)?.zoneIdPrefix ?? ctx.region.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 8);
-    let all: AvailabilityZone[] = zones.map((z, i) => ({
+    let all: AvailabilityZone[] = (await zonesOf(ctx)).map((z) => ({
       ZoneName: z.name,
-      ZoneId: `${prefix}-az${i + 1}`,
+      ZoneId: z.id,
       ZoneType: 'availability-zone',
       State: z.available ? 'available' : 'unavailable',
       OptInStatus: 'opt-in-not-required',

@@ -18,3 +18,15 @@ export function pageOf<T>(rows: T[], limit: number | undefined, idOf: (item: T) 
 }
 
 export const markerNotFound = (marker: string) => new ProviderError('BadRequest', `Marker ${marker} could not be found.`);
+
+/** Every object of a list, following its pages (a backend may page even when no limit is asked). */
+export async function listAll<T>(fetch: (marker?: string) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await fetch(marker);
+    out.push(...page.items);
+    marker = page.next;
+  } while (marker !== undefined);
+  return out;
+}

@@ -44,6 +44,8 @@ export interface CloudContext {
   /** Backend-specific credentials of the caller (a Keystone token for OpenStack). */
   auth?: unknown;
   signal?: AbortSignal;
+  /** Upstream HTTP calls made for this request so far (counted by the OpenStack provider, reported in /metrics). */
+  upstreamCalls?: { count: number };
 }
 
 /**

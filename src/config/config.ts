@@ -58,7 +58,7 @@ export const OPTIONS = {
   vpc: {
     default_vpc: { kind: 'bool', default: 'true', help: 'Give each project a default VPC per region (a default subnet per zone, an internet gateway and its route) on first use, as AWS accounts have.' },
     default_vpc_cidr: { kind: 'string', default: '172.31.0.0/16', help: 'CIDR block of default VPCs (AWS: 172.31.0.0/16); their subnets are its /20s, one per zone.' },
-    max_vpcs: { kind: 'int', default: '5', min: 1, help: 'VPCs per project and region (AWS: 5), the default VPC included: VpcLimitExceeded above.' },
+    max_vpcs: { kind: 'int', default: '5', min: 1, env: 'EC2API_MAX_VPCS', help: 'VPCs per project and region (AWS: 5), the default VPC included: VpcLimitExceeded above.' },
     max_subnets_per_vpc: { kind: 'int', default: '200', min: 1, help: 'Subnets per VPC (AWS: 200): SubnetLimitExceeded above.' },
     max_route_tables_per_vpc: { kind: 'int', default: '200', min: 1, help: 'Route tables per VPC, the main one included (AWS: 200): RouteTableLimitExceeded above.' },
     max_routes_per_route_table: { kind: 'int', default: '50', min: 1, help: 'Non-propagated routes per route table (AWS: 50): RouteLimitExceeded above.' },

@@ -24,6 +24,11 @@ export class Metrics {
     labelNames: ['service'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
   });
 
+  readonly upstreamPerRequest = new Histogram({
+    name: 'ec2api_upstream_calls_per_request', help: 'Upstream HTTP calls one EC2 request made (OpenStack backend), by action.',
+    labelNames: ['action'], buckets: [0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64], registers: [this.registry],
+  });
+
   private readonly requestChildren = new Map<string, CounterChild>();
   private readonly durationChildren = new Map<string, HistogramChild>();
 
@@ -50,6 +55,18 @@ export class Metrics {
     }
     histogram.observe(seconds);
   }
+
+  /** Upstream calls of one finished request (only the OpenStack backend makes any). */
+  observeUpstreamCalls(action: string, calls: number): void {
+    let histogram = this.upstreamChildren.get(action);
+    if (!histogram) {
+      histogram = this.upstreamPerRequest.labels(action);
+      this.upstreamChildren.set(action, histogram);
+    }
+    histogram.observe(calls);
+  }
+
+  private readonly upstreamChildren = new Map<string, HistogramChild>();
 
   text(): Promise<string> {
     return this.registry.metrics();

@@ -124,8 +124,9 @@ export class Ec2Pipeline {
       abort?.abort();
       timedOut(new Ec2Error('RequestTimeout', `The request did not complete within ${config.DEFAULT.request_timeout} seconds (request ${requestId})`, 503));
     }, config.DEFAULT.request_timeout * 1000);
+    const upstreamCalls = cloud.name === 'openstack' ? { count: 0 } : undefined;
     const cloudCtx: CloudContext = {
-      requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth,
+      requestId, projectId: principal.projectId, userId: principal.userId, region, auth: principal.cloudAuth, upstreamCalls,
       get signal() {
         if (!abort) {
           abort = new AbortController();
@@ -144,6 +145,10 @@ export class Ec2Pipeline {
       return encodeOutput(op, output, requestId);
     } finally {
       clearTimeout(timer);
+      if (upstreamCalls) {
+        this.deps.metrics.observeUpstreamCalls(actionName, upstreamCalls.count);
+        log.upstream_calls = upstreamCalls.count;
+      }
     }
   }
 }

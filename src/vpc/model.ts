@@ -36,6 +36,8 @@ export interface SubnetIpv6Association { associationId: string; ipv6CidrBlock: s
 
 export interface SubnetAttrs {
   vpcId: string;
+  /** The IPv4 block (Neutron's subnet has it too; kept here so that checks and Describes need no upstream call). */
+  cidrBlock: string;
   /** The Neutron network the subnet is the only subnet of. */
   networkId: string;
   availabilityZone: string;

@@ -29,6 +29,7 @@ export function serviceCaller(http: Upstream, iface: string, service: string, ty
   return (ctx, call) => {
     const base = endpointOf(tokenOf(ctx).catalog, types, ctx.region, iface);
     if (!base) throw new ProviderError('Unavailable', `the catalog has no ${types[0]} endpoint in region ${ctx.region}`);
+    if (ctx.upstreamCalls) ctx.upstreamCalls.count++;
     return http.call({
       service, method: call.method, url: `${base}${prefix}${call.path}`, token: tokenOf(ctx).token, body: call.body,
       headers: call.headers, accept: call.accept, requestId: ctx.requestId, signal: ctx.signal,
