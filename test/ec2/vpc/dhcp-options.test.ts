@@ -31,10 +31,11 @@ before(async () => {
 });
 after(async () => {
   try {
-    for (const v of [vpc, otherVpc]) await ec2.send(new AssociateDhcpOptionsCommand({ VpcId: v, DhcpOptionsId: 'default' }));
+    const made = [vpc, otherVpc].filter(Boolean);
+    for (const v of made) await ec2.send(new AssociateDhcpOptionsCommand({ VpcId: v, DhcpOptionsId: 'default' }));
     for (const id of sets) await ec2.send(new DeleteDhcpOptionsCommand({ DhcpOptionsId: id })).catch(() => undefined);
-    for (const sn of [subnet, otherSubnet]) await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
-    for (const v of [vpc, otherVpc]) await ec2.send(new DeleteVpcCommand({ VpcId: v }));
+    for (const sn of [subnet, otherSubnet].filter(Boolean)) await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
+    for (const v of made) await ec2.send(new DeleteVpcCommand({ VpcId: v }));
   } finally {
     await s.close();
   }

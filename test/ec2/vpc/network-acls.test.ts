@@ -31,16 +31,16 @@ before(async () => {
 });
 after(async () => {
   try {
-    const def = await defaultOf(vpc);
-    for (const id of acls) {
+    const def = vpc ? await defaultOf(vpc) : undefined;
+    for (const id of def ? acls : []) {
       const acl = (await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'network-acl-id', Values: [id] }] }))).NetworkAcls?.[0];
       for (const a of acl?.Associations ?? []) {
-        await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: a.NetworkAclAssociationId, NetworkAclId: def.NetworkAclId }));
+        await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: a.NetworkAclAssociationId, NetworkAclId: def?.NetworkAclId }));
       }
       if (acl) await ec2.send(new DeleteNetworkAclCommand({ NetworkAclId: id }));
     }
-    for (const sn of [subnetA, subnetB]) await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
-    for (const v of [vpc, otherVpc]) await ec2.send(new DeleteVpcCommand({ VpcId: v }));
+    for (const sn of [subnetA, subnetB].filter(Boolean)) await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
+    for (const v of [vpc, otherVpc].filter(Boolean)) await ec2.send(new DeleteVpcCommand({ VpcId: v }));
   } finally {
     await s.close();
   }

@@ -48,10 +48,12 @@ after(async () => {
     }
     // A table made main by a test: give the main association back to any table that CreateVpc made, by deleting others.
     for (const id of tables) await ec2.send(new DeleteRouteTableCommand({ RouteTableId: id })).catch(() => undefined);
-    await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc })).catch(() => undefined);
-    await ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw }));
-    for (const sn of [subnetA, subnetB, otherSubnet]) await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
-    for (const v of [vpc, otherVpc]) await ec2.send(new DeleteVpcCommand({ VpcId: v }));
+    if (igw) {
+      await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc })).catch(() => undefined);
+      await ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw }));
+    }
+    for (const sn of [subnetA, subnetB, otherSubnet].filter(Boolean)) await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
+    for (const v of [vpc, otherVpc].filter(Boolean)) await ec2.send(new DeleteVpcCommand({ VpcId: v }));
   } finally {
     await s.close();
   }
