@@ -18,8 +18,11 @@ import { createWithUndo } from '../resources/undo.js';
 import type { Resource, Tag } from '../store/store.js';
 import type { SubnetAttrs, VpcAttrs } from '../vpc/model.js';
 import type { ActionContext } from './context.js';
+import { dropSubnetAssociations } from '../vpc/associations.js';
+import { dnsNameserversOf } from './dhcp-options.js';
 import { zonesOf } from './regions.js';
 import { defineAction } from './registry.js';
+import { syncVpcRouterRoutes } from './route-tables.js';
 import { ensureDefaultVpc } from './vpcs.js';
 
 export interface SubnetView { resource: Resource<SubnetAttrs>; cidrBlock: string; available: number; zoneId: string; tags: Tag[] }
@@ -67,11 +70,13 @@ export async function createSubnet(ctx: ActionContext, s: NewSubnet): Promise<Su
   const block = checkSubnetBlock(s.cidrBlock, vpc, siblings, blocks);
   const zones = await zonesOf(ctx);
   const zone = zones.find((z) => z.name === s.availabilityZone);
+  const dnsNameservers = await dnsNameserversOf(ctx, vpc.attrs.dhcpOptionsId);
   return createWithUndo(ctx, async (undo) => {
     const network = await undo.step('create network', () => net.createNetwork(ctx.cloudCtx, { name: subnetId }),
       (n) => net.deleteNetwork(undo.cloudCtx, n.id));
     const subnet = await undo.step('create subnet', () => net.createSubnet(ctx.cloudCtx, {
       networkId: network.id, cidr: s.cidrBlock, ipVersion: 4, name: subnetId,
+      dnsNameservers,
       gatewayIp: nthAddress(block, 1n),
       allocationPools: [{ start: nthAddress(block, 4n), end: nthAddress(block, sizeOf(block) - 2n) }],
     }), (x) => net.deleteSubnet(undo.cloudCtx, x.id));
@@ -243,7 +248,11 @@ export async function deleteSubnet(ctx: ActionContext, subnet: Resource<SubnetAt
     }
     if (!isProviderError(e, 'NotFound')) throw e;
   }
-  await ctx.store.resources.delete(ctx.projectId, [subnet.id]);
+  await ctx.store.transaction(async (tx) => {
+    await dropSubnetAssociations(tx, ctx.projectId, ctx.region, subnet.id);
+    await tx.resources.delete(ctx.projectId, [subnet.id]);
+  });
+  await syncVpcRouterRoutes(ctx, subnet.attrs.vpcId);
 }
 
 defineAction('DescribeSubnets', {

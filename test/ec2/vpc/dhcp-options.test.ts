@@ -179,3 +179,15 @@ test('a second project sees none of the sets and can change none', async () => {
     await beta.send(new DeleteVpcCommand({ VpcId: betaVpc }));
   }
 });
+
+test('a subnet made in a VPC with custom name servers gets them', async () => {
+  const id = (await create([{ Key: 'domain-name-servers', Values: ['192.0.2.99'] }]))?.DhcpOptionsId as string;
+  await ec2.send(new AssociateDhcpOptionsCommand({ VpcId: otherVpc, DhcpOptionsId: id }));
+  const sn = (await ec2.send(new CreateSubnetCommand({ VpcId: otherVpc, CidrBlock: '10.61.9.0/24' }))).Subnet?.SubnetId as string;
+  try {
+    assert.deepEqual(await dnsNameserversOf(s, sn), ['192.0.2.99']);
+  } finally {
+    await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
+    await ec2.send(new AssociateDhcpOptionsCommand({ VpcId: otherVpc, DhcpOptionsId: 'default' }));
+  }
+});

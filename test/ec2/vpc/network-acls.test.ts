@@ -199,3 +199,15 @@ test('a second project sees none of the ACLs and can change none', async () => {
   assert.deepEqual((await defaultOf(vpc)).Entries?.length, 4);
   assert.deepEqual((await describeOne(id)).Associations, []);
 });
+
+test('a deleted subnet takes its explicit association with it', async () => {
+  const id = await newAcl();
+  const sn = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.70.9.0/24' }))).Subnet?.SubnetId as string;
+  const assoc = (await defaultOf(vpc)).Associations?.find((a) => a.SubnetId === sn)?.NetworkAclAssociationId as string;
+  await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: assoc, NetworkAclId: id }));
+  await expectEc2Error(ec2.send(new DeleteNetworkAclCommand({ NetworkAclId: id })), 'DependencyViolation');
+  await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
+  assert.deepEqual((await describeOne(id)).Associations, []);
+  assert.ok(!subnetsOf(await defaultOf(vpc)).includes(sn));
+  await ec2.send(new DeleteNetworkAclCommand({ NetworkAclId: id }));
+});

@@ -337,3 +337,13 @@ test('a second project sees none of the tables and can change none', async () =>
     await ec2.send(new DisassociateRouteTableCommand({ AssociationId }));
   }
 });
+
+test('a deleted subnet takes its explicit association with it', async () => {
+  const t = await newTable();
+  const sn = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.50.9.0/24' }))).Subnet?.SubnetId as string;
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: t, SubnetId: sn }));
+  await expectEc2Error(ec2.send(new DeleteRouteTableCommand({ RouteTableId: t })), 'DependencyViolation');
+  await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
+  assert.deepEqual((await describeOne(t)).Associations, []);
+  await ec2.send(new DeleteRouteTableCommand({ RouteTableId: t }));
+});
