@@ -15,7 +15,7 @@ import { newId } from '../resources/ids.js';
 import { requireResource, resourcesWhere } from '../resources/lookup.js';
 import { createWithUndo } from '../resources/undo.js';
 import type { Resource } from '../store/store.js';
-import type { ElasticIpAttrs, InternetGatewayAttrs, VpcAttrs } from '../vpc/model.js';
+import type { ElasticIpAttrs, InternetGatewayAttrs, RouteTableAttrs, VpcAttrs } from '../vpc/model.js';
 import { loadOwnViews, type OwnView } from '../vpc/views.js';
 import type { ActionContext } from './context.js';
 import { defineAction } from './registry.js';
@@ -150,6 +150,11 @@ defineAction('DetachInternetGateway', {
     const inUse = () => ec2Error('DependencyViolation',
       `Network ${vpc.id} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
     if (await mappedAddressesThrough(ctx, vpc)) throw inUse();
+    // A gateway route table association (edge association) must go first, as AWS asks.
+    const tables = await resourcesWhere<RouteTableAttrs>(ctx, 'route-table', { vpcId: vpc.id });
+    if (tables.some((t) => t.attrs.associations.some((a) => a.gatewayId === igw.id))) {
+      throw ec2Error('DependencyViolation', `The internetGateway '${igw.id}' has dependencies and cannot be detached: disassociate it from its route table first.`);
+    }
     try {
       await ctx.cloud.network.setRouterGateway(ctx.cloudCtx, vpc.osId, null);
     } catch (e) {

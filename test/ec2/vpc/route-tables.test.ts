@@ -227,6 +227,7 @@ test('associations: subnets and gateways, one table per subnet, same VPC; disass
   assert.deepEqual(await idsWhere([{ Name: 'association.gateway-id', Values: [igw] }]), [t2]);
   await expectEc2Error(ec2.send(new AssociateRouteTableCommand({ RouteTableId: t, GatewayId: igw })), 'Resource.AlreadyAssociated');
   await expectEc2Error(ec2.send(new AssociateRouteTableCommand({ RouteTableId: t, GatewayId: 'igw-0123456789abcdef0' })), 'InvalidGatewayID.NotFound');
+  await expectEc2Error(ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc })), 'DependencyViolation');
   await ec2.send(new DisassociateRouteTableCommand({ AssociationId: edge.AssociationId }));
 
   // Move the subnet to another table: a new association id.
