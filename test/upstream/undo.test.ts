@@ -3,11 +3,9 @@
  * undone (createWithUndo). A stub Neutron fails the second call on demand, which a real cloud cannot be made to do.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { CreateSubnetCommand, CreateVpcCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { startStubCloud, type StubCloud, type StubHandler } from '../helpers/stub-openstack.js';
+import { startStubCloud, type StubCloud, writeStubConfig, type StubHandler } from '../helpers/stub-openstack.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let stub: StubCloud;
@@ -16,13 +14,7 @@ let ec2: EC2Client;
 
 before(async () => {
   stub = await startStubCloud();
-  const conf = join(process.env.TMPDIR ?? '/tmp', `ec2api-stub-undo-${process.pid}.conf`);
-  writeFileSync(conf, [
-    '[DEFAULT]', 'cloud_backend = openstack', 'region_name = RegionOne', 'request_timeout = 5',
-    '[keystone_authtoken]', `auth_url = ${stub.url}/identity/v3`, 'username = ec2api', 'password = x', 'project_name = service',
-    '[openstack]', 'timeout = 1', 'credential_cache_ttl = 0',
-    '[vpc]', 'default_vpc = false',
-  ].join('\n'));
+  const conf = writeStubConfig(stub, 'stub-undo', ['[vpc]', 'default_vpc = false']);
   s = await startTestServer({ EC2API_CONFIG: conf });
   ec2 = new EC2Client({ endpoint: s.endpoint, region: 'RegionOne', maxAttempts: 1, credentials: { accessKeyId: stub.access, secretAccessKey: stub.secret } });
 });
