@@ -53,7 +53,8 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
       ...(openstack ? { EC2API_CONFIG: join(TESTCLOUD_DIR, 'ec2api.conf') } : {}),
       ...extraEnv,
     },
-    argv: [],
+    // The test cloud's Neutron and Nova run one worker each on a small machine shared with parallel suites.
+    argv: openstack ? ['--openstack.timeout=60'] : [],
   });
   const region = config.DEFAULT.region_name;
   const logLines: string[] = [];
