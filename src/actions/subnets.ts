@@ -13,7 +13,7 @@ import { type Cidr, contains, nthAddress, overlaps, parseCidr } from '../kit/ip.
 import { tagSet, tagsFromSpecifications, writeCreateTags } from '../kit/tags.js';
 import { type DescribeSpec, describe } from '../resources/describe.js';
 import { newId } from '../resources/ids.js';
-import { requireResource } from '../resources/lookup.js';
+import { requireResource, storedWithTags } from '../resources/lookup.js';
 import { createWithUndo } from '../resources/undo.js';
 import type { Resource, Tag } from '../store/store.js';
 import type { SubnetAttrs, VpcAttrs } from '../vpc/model.js';
@@ -166,24 +166,21 @@ export const subnetsSpec: DescribeSpec<SubnetView> = {
   tags: (v) => v.tags,
   paging: { min: 5, max: 1000 },
   async load(ctx, q) {
-    const resources = (q.ids
-      ? await ctx.store.resources.findMany<SubnetAttrs>(ctx.projectId, ctx.region, q.ids)
-      : await ctx.store.resources.list<SubnetAttrs>(ctx.projectId, ctx.region, 'subnet')).filter((r) => r.kind === 'subnet');
-    if (resources.length === 0) return [];
-    const [tags, ports, zones] = await Promise.all([
-      ctx.store.tags.of(ctx.projectId, resources.map((r) => r.id)),
+    const stored = await storedWithTags<SubnetAttrs>(ctx, 'subnet', q.ids);
+    if (stored.length === 0) return [];
+    const [ports, zones] = await Promise.all([
       listAll((marker) => ctx.cloud.network.listPorts(ctx.cloudCtx, { marker })),
       zonesOf(ctx),
     ]);
     const used = new Map<string, number>();
     for (const p of ports) for (const ip of p.fixedIps) used.set(ip.subnetId, (used.get(ip.subnetId) ?? 0) + 1);
-    return resources.map((resource) => {
+    return stored.map(({ resource, tags }) => {
       const block = parseCidr(resource.attrs.cidrBlock);
       // The router's interface holds the gateway address, which AWS counts among the reserved ones.
       const routerPort = 1;
       const taken = Math.max(0, (used.get(resource.osId) ?? 0) - routerPort);
       return {
-        resource, cidrBlock: resource.attrs.cidrBlock, tags: tags.get(resource.id) ?? [],
+        resource, cidrBlock: resource.attrs.cidrBlock, tags,
         zoneId: zones.find((z) => z.name === resource.attrs.availabilityZone)?.id ?? '',
         available: block ? Number(sizeOf(block) - RESERVED) - taken : 0,
       };

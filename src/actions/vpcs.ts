@@ -12,7 +12,7 @@ import { parseCidr } from '../kit/ip.js';
 import { tagSet, tagsFromSpecifications, writeCreateTags } from '../kit/tags.js';
 import { type DescribeSpec, describe } from '../resources/describe.js';
 import { newId } from '../resources/ids.js';
-import { requireResource } from '../resources/lookup.js';
+import { requireResource, storedWithTags } from '../resources/lookup.js';
 import { createWithUndo, type Undo } from '../resources/undo.js';
 import type { Resource, Tag } from '../store/store.js';
 import type { NetworkAclAttrs, RouteTableAttrs, SecurityGroupAttrs, VpcAttrs } from '../vpc/model.js';
@@ -165,13 +165,7 @@ export const vpcsSpec: DescribeSpec<VpcView> = {
   filters: vpcFilters,
   tags: (v) => v.tags,
   paging: { min: 5, max: 1000 },
-  async load(ctx, q) {
-    const resources = (q.ids
-      ? await ctx.store.resources.findMany<VpcAttrs>(ctx.projectId, ctx.region, q.ids)
-      : await ctx.store.resources.list<VpcAttrs>(ctx.projectId, ctx.region, 'vpc')).filter((r) => r.kind === 'vpc');
-    const tags = await ctx.store.tags.of(ctx.projectId, resources.map((r) => r.id));
-    return resources.map((resource) => ({ resource, tags: tags.get(resource.id) ?? [] }));
-  },
+  load: (ctx, q) => storedWithTags<VpcAttrs>(ctx, 'vpc', q.ids),
 };
 
 defineAction('CreateVpc', {

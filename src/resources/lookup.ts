@@ -5,7 +5,7 @@
  */
 import type { ActionContext } from '../actions/context.js';
 import { ERRORS } from '../errors/catalog.js';
-import type { Resource, Store } from '../store/store.js';
+import type { Resource, Store, Tag } from '../store/store.js';
 import { isValidId } from './ids.js';
 import type { Kind } from './kinds.js';
 
@@ -40,4 +40,16 @@ export async function resourcesWhere<A = Record<string, unknown>>(
   const all = (await store.resources.list(ctx.projectId, ctx.region, kind)) as Resource<A>[];
   const entries = Object.entries(where) as [keyof A, unknown][];
   return all.filter((r) => entries.every(([k, v]) => r.attrs[k] === v));
+}
+
+/** The store's objects of `kind` (those with `ids`, or all), with their tags: the source of a store-only Describe. */
+export async function storedWithTags<A = Record<string, unknown>>(
+  ctx: ActionContext, kind: Kind, ids?: string[],
+): Promise<{ resource: Resource<A>; tags: Tag[] }[]> {
+  const resources = (ids
+    ? await ctx.store.resources.findMany<A>(ctx.projectId, ctx.region, ids)
+    : await ctx.store.resources.list<A>(ctx.projectId, ctx.region, kind)).filter((r) => r.kind === kind);
+  if (resources.length === 0) return [];
+  const tags = await ctx.store.tags.of(ctx.projectId, resources.map((r) => r.id));
+  return resources.map((resource) => ({ resource, tags: tags.get(resource.id) ?? [] }));
 }

@@ -17,6 +17,7 @@ import { createLogger } from '../../src/observability/log.js';
 import { type App, createApp, credentialsFileText } from '../../src/server/app.js';
 import { createEc2Server, listen } from '../../src/server/http.js';
 import type { Credential } from '../../src/store/store.js';
+import { deleteVpcObjects } from './cleanup.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 const run = promisify(execFile);
@@ -52,7 +53,8 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
       ...(openstack ? { EC2API_CONFIG: join(TESTCLOUD_DIR, 'ec2api.conf') } : {}),
       ...extraEnv,
     },
-    argv: [],
+    // The test cloud's Neutron and Nova run one worker each on a small machine shared with parallel suites.
+    argv: openstack ? ['--openstack.timeout=60'] : [],
   });
   const region = config.DEFAULT.region_name;
   const logLines: string[] = [];
@@ -81,7 +83,7 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
     + credentialsFileText('beta', beta.accessKey, beta.secret, region));
 
   const clients: EC2Client[] = [];
-  return {
+  const s: TestServer = {
     backend: TEST_BACKEND, region, app, endpoint, dataDir, alpha, beta,
     client(cred = alpha, clientRegion = region) {
       const c = new EC2Client({
@@ -104,12 +106,20 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
       }
     },
     async close() {
+      // On OpenStack the Neutron objects behind this server's VPC objects outlive it: delete them.
+      if (openstack) {
+        for (const cred of [alpha, beta]) {
+          const c = s.client(cred);
+          await deleteVpcObjects(c);
+        }
+      }
       for (const c of clients) c.destroy();
       await new Promise((r) => { server.close(r); server.closeAllConnections(); });
       await app.close();
       await database.drop();
     },
   };
+  return s;
 }
 
 /** Sends a raw, unsigned-or-hand-signed HTTP request to the server. */

@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 export interface StubReply { status: number; body?: unknown; delayMs?: number }
 export type StubHandler = (method: string, path: string, body: unknown) => StubReply;
@@ -96,4 +98,16 @@ export async function startStubCloud(): Promise<StubCloud> {
   stub.url = base;
   stub.close = () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); });
   return stub;
+}
+
+/** A configuration file pointing the service at the stub (OpenStack backend), plus `extra` lines. */
+export function writeStubConfig(stub: StubCloud, name: string, extra: string[] = []): string {
+  const conf = join(process.env.TMPDIR ?? '/tmp', `ec2api-${name}-${process.pid}.conf`);
+  writeFileSync(conf, [
+    '[DEFAULT]', 'cloud_backend = openstack', 'region_name = RegionOne', 'request_timeout = 5',
+    '[keystone_authtoken]', `auth_url = ${stub.url}/identity/v3`, 'username = ec2api', 'password = x', 'project_name = service',
+    '[openstack]', 'timeout = 1', 'credential_cache_ttl = 0',
+    ...extra,
+  ].join('\n'));
+  return conf;
 }

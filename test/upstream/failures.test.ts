@@ -5,8 +5,6 @@
  * the real test cloud in test/openstack/.)
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   type AccountAttributeName,
@@ -14,7 +12,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { expectEc2Error } from '../helpers/expect.js';
-import { startStubCloud, type StubCloud } from '../helpers/stub-openstack.js';
+import { startStubCloud, type StubCloud, writeStubConfig } from '../helpers/stub-openstack.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let stub: StubCloud;
@@ -23,12 +21,7 @@ let ec2: EC2Client;
 
 before(async () => {
   stub = await startStubCloud();
-  const conf = join(process.env.TMPDIR ?? '/tmp', `ec2api-stub-${process.pid}.conf`);
-  writeFileSync(conf, [
-    '[DEFAULT]', 'cloud_backend = openstack', 'region_name = RegionOne', 'request_timeout = 5',
-    '[keystone_authtoken]', `auth_url = ${stub.url}/identity/v3`, 'username = ec2api', 'password = x', 'project_name = service',
-    '[openstack]', 'timeout = 1', 'credential_cache_ttl = 0',
-  ].join('\n'));
+  const conf = writeStubConfig(stub, 'stub');
   s = await startTestServer({ EC2API_CONFIG: conf });
   ec2 = new EC2Client({ endpoint: s.endpoint, region: 'RegionOne', maxAttempts: 1, credentials: { accessKeyId: stub.access, secretAccessKey: stub.secret } });
 });
