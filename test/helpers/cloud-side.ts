@@ -63,3 +63,40 @@ export async function externalNetworkIds(s: TestServer): Promise<string[]> {
   }
   return (await s.app.cloud.network.listExternalNetworks(ctx)).map((n) => n.id);
 }
+
+/**
+ * A network interface as the network-interface area makes it (a port on the subnet's network, mapped to an eni-
+ * id with its primary address), for tests of other areas that need one before that area exists.
+ */
+export async function makeInterface(s: TestServer, vpcId: string, subnetId: string): Promise<{ id: string; portId: string; ip: string }> {
+  const subnet = await s.app.store.resources.find<{ networkId: string }>(s.alpha.projectId, s.region, subnetId);
+  if (!subnet) throw new Error(`${subnetId} is not in the store`);
+  let portId: string;
+  let ip: string;
+  if (s.backend === 'openstack') {
+    const p = await openstackCli('demo', ['port', 'create', '--network', subnet.attrs.networkId, '--no-security-group', `rt-test-${randomUUID().slice(0, 8)}`]);
+    portId = p.id;
+    ip = (p.fixed_ips as { ip_address: string }[])[0].ip_address;
+  } else {
+    const ctx = { requestId: randomUUID(), projectId: s.alpha.projectId, userId: s.alpha.userId, region: s.region };
+    const p = await s.app.cloud.network.createPort(ctx, { networkId: subnet.attrs.networkId });
+    portId = p.id;
+    ip = p.fixedIps[0].ipAddress;
+  }
+  const r = await s.app.store.resources.create(s.alpha.projectId, s.region, 'network-interface', portId, {
+    vpcId, subnetId, description: '', sourceDestCheck: true, interfaceType: 'interface', primaryIp: ip, requesterManaged: false,
+  });
+  return { id: r.id, portId, ip };
+}
+
+export async function dropInterface(s: TestServer, eni: { id: string; portId: string }): Promise<void> {
+  if (s.backend === 'openstack') {
+    await run('openstack', ['--os-cloud', 'demo', 'port', 'delete', eni.portId], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, OS_CLIENT_CONFIG_FILE: join(TESTCLOUD_DIR, 'clouds.yaml') },
+    });
+  } else {
+    const ctx = { requestId: randomUUID(), projectId: s.alpha.projectId, userId: s.alpha.userId, region: s.region };
+    await s.app.cloud.network.deletePort(ctx, eni.portId);
+  }
+  await s.app.store.resources.delete(s.alpha.projectId, [eni.id]);
+}

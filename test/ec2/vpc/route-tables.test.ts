@@ -14,7 +14,7 @@ import {
   DisassociateRouteTableCommand, type EC2Client, EnableVgwRoutePropagationCommand, type Filter, ReplaceRouteCommand,
   ReplaceRouteTableAssociationCommand, type RouteTable,
 } from '@aws-sdk/client-ec2';
-import { routerOf } from '../../helpers/cloud-side.js';
+import { dropInterface, makeInterface, routerOf } from '../../helpers/cloud-side.js';
 import { expectEc2Error } from '../../helpers/expect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
@@ -347,4 +347,59 @@ test('a deleted subnet takes its explicit association with it', async () => {
   await ec2.send(new DeleteSubnetCommand({ SubnetId: sn }));
   assert.deepEqual((await describeOne(t)).Associations, []);
   await ec2.send(new DeleteRouteTableCommand({ RouteTableId: t }));
+});
+
+test('routes to a network interface: the router extra routes follow the tables its subnets use; blackhole until attached', async () => {
+  const eni = await makeInterface(s, vpc, subnetA);
+  const t = await newTable();
+  try {
+    await ec2.send(new CreateRouteCommand({ RouteTableId: t, DestinationCidrBlock: '192.168.50.0/24', NetworkInterfaceId: eni.id }));
+    let route = (await describeOne(t)).Routes?.find((r) => r.DestinationCidrBlock === '192.168.50.0/24');
+    assert.deepEqual(route, { DestinationCidrBlock: '192.168.50.0/24', NetworkInterfaceId: eni.id, Origin: 'CreateRoute', State: 'blackhole' },
+      'an interface attached to nothing is a blackhole');
+    assert.deepEqual(await idsWhere([{ Name: 'route.network-interface-id', Values: [eni.id] }]), [t]);
+    assert.deepEqual((await routerOf(s, vpc)).routes, [], 'a table no subnet uses is not realized');
+
+    const { AssociationId } = await ec2.send(new AssociateRouteTableCommand({ RouteTableId: t, SubnetId: subnetB }));
+    assert.deepEqual((await routerOf(s, vpc)).routes, [{ destination: '192.168.50.0/24', nexthop: eni.ip }]);
+    await ec2.send(new CreateRouteCommand({ RouteTableId: t, DestinationCidrBlock: '192.168.60.0/24', NetworkInterfaceId: eni.id }));
+    assert.deepEqual((await routerOf(s, vpc)).routes.map((r) => r.destination).sort(), ['192.168.50.0/24', '192.168.60.0/24']);
+    await ec2.send(new DeleteRouteCommand({ RouteTableId: t, DestinationCidrBlock: '192.168.60.0/24' }));
+    assert.deepEqual((await routerOf(s, vpc)).routes, [{ destination: '192.168.50.0/24', nexthop: eni.ip }]);
+
+    // Attached (as the interface area records it), the route is active and names the instance.
+    const stored = await s.app.store.resources.find<Record<string, unknown>>(s.alpha.projectId, s.region, eni.id);
+    await s.app.store.resources.updateAttrs(s.alpha.projectId, eni.id, {
+      ...stored?.attrs, attachment: { attachmentId: 'eni-attach-0123456789abcdef0', instanceId: 'i-0123456789abcdef0', deviceIndex: 1, deleteOnTermination: false, attachTime: new Date().toISOString() },
+    });
+    route = (await describeOne(t)).Routes?.find((r) => r.DestinationCidrBlock === '192.168.50.0/24');
+    assert.equal(route?.State, 'active');
+    assert.equal(route?.InstanceId, 'i-0123456789abcdef0');
+    assert.equal(route?.InstanceOwnerId, (await describeOne(t)).OwnerId);
+
+    // An interface of another VPC is refused; replacing the target by a gateway takes the extra route away.
+    await expectEc2Error(ec2.send(new CreateRouteCommand({ RouteTableId: await newTable(otherVpc), DestinationCidrBlock: '192.168.70.0/24', NetworkInterfaceId: eni.id })),
+      'InvalidParameterValue', { message: /belong to different networks/ });
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc })).catch(() => undefined);
+    await ec2.send(new ReplaceRouteCommand({ RouteTableId: t, DestinationCidrBlock: '192.168.50.0/24', GatewayId: igw }));
+    assert.deepEqual((await routerOf(s, vpc)).routes, []);
+    await ec2.send(new ReplaceRouteCommand({ RouteTableId: t, DestinationCidrBlock: '192.168.50.0/24', NetworkInterfaceId: eni.id }));
+    assert.deepEqual((await routerOf(s, vpc)).routes, [{ destination: '192.168.50.0/24', nexthop: eni.ip }]);
+    await ec2.send(new DisassociateRouteTableCommand({ AssociationId }));
+    assert.deepEqual((await routerOf(s, vpc)).routes, [], 'disassociated: no subnet uses the table');
+
+    // The main table is used by every subnet without an association of its own.
+    const main = (await mainOf(vpc)).RouteTableId as string;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: main, DestinationCidrBlock: '192.168.80.0/24', NetworkInterfaceId: eni.id }));
+    assert.deepEqual((await routerOf(s, vpc)).routes, [{ destination: '192.168.80.0/24', nexthop: eni.ip }]);
+    await ec2.send(new DeleteRouteCommand({ RouteTableId: main, DestinationCidrBlock: '192.168.80.0/24' }));
+    assert.deepEqual((await routerOf(s, vpc)).routes, []);
+
+    // Once the interface is gone the route is a blackhole.
+    await ec2.send(new CreateRouteCommand({ RouteTableId: t, DestinationCidrBlock: '192.168.90.0/24', NetworkInterfaceId: eni.id }));
+  } finally {
+    await dropInterface(s, eni);
+  }
+  const left = (await describeOne(t)).Routes?.filter((r) => r.NetworkInterfaceId === eni.id).map((r) => r.State);
+  assert.deepEqual(left, ['blackhole', 'blackhole']);
 });
