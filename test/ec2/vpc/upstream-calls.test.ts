@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  CreateSubnetCommand, CreateVpcCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client,
+  CreateSubnetCommand, CreateVpcCommand, DescribeDhcpOptionsCommand, DescribeInternetGatewaysCommand, DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { startTestServer, TEST_BACKEND, type TestServer } from '../../helpers/server.js';
 
@@ -35,6 +36,10 @@ async function callsOf(action: string, send: () => Promise<unknown>): Promise<nu
 const DESCRIBES: [string, () => Promise<unknown>][] = [
   ['DescribeVpcs', () => ec2.send(new DescribeVpcsCommand({}))],
   ['DescribeSubnets', () => ec2.send(new DescribeSubnetsCommand({}))],
+  ['DescribeRouteTables', () => ec2.send(new DescribeRouteTablesCommand({}))],
+  ['DescribeNetworkAcls', () => ec2.send(new DescribeNetworkAclsCommand({}))],
+  ['DescribeInternetGateways', () => ec2.send(new DescribeInternetGatewaysCommand({}))],
+  ['DescribeDhcpOptions', () => ec2.send(new DescribeDhcpOptionsCommand({}))],
 ];
 
 async function makeSets(from: number, to: number) {
