@@ -48,7 +48,7 @@ export async function createInternetGateway(ctx: ActionContext, tags: { Key: str
 
 /**
  * Attaches `igw` to `vpc`: the router's external gateway upstream, then the attachment in the store (checked again
- * there, so two concurrent attaches cannot both win). Used by AttachInternetGateway and the default VPC.
+ * in its transaction). Used by AttachInternetGateway and the default VPC.
  */
 export async function attachInternetGateway(ctx: ActionContext, igw: Resource<InternetGatewayAttrs>, vpc: Resource<VpcAttrs>): Promise<void> {
   const check = async (store = ctx.store) => {
@@ -66,7 +66,10 @@ export async function attachInternetGateway(ctx: ActionContext, igw: Resource<In
   if (!external) throw ec2Error('UnsupportedOperation', 'The cloud has no external network: internet gateways cannot be attached.');
   await createWithUndo(ctx, async (undo) => {
     await undo.step('set router gateway', () => net.setRouterGateway(ctx.cloudCtx, vpc.osId, external.id),
-      () => net.setRouterGateway(undo.cloudCtx, vpc.osId, null));
+      async () => {
+        // Another gateway that won the VPC meanwhile keeps the router's gateway.
+        if ((await resourcesWhere(ctx, 'internet-gateway', { vpcId: vpc.id })).length === 0) await net.setRouterGateway(undo.cloudCtx, vpc.osId, null);
+      });
     await ctx.store.transaction(async (tx) => {
       const current = await check(tx);
       await tx.resources.updateAttrs(ctx.projectId, igw.id, { ...current.attrs, vpcId: vpc.id } satisfies InternetGatewayAttrs);
