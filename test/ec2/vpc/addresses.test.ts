@@ -19,6 +19,7 @@ import {
 import { type KeystoneToken, parseToken } from '../../../src/cloud/openstack/keystone.js';
 import type { CloudContext } from '../../../src/cloud/provider.js';
 import type { PortRecord } from '../../../src/cloud/records.js';
+import { ResourcesRepo } from '../../../src/store/resources.js';
 import type { NetworkInterfaceAttrs, SubnetAttrs, VpcAttrs } from '../../../src/vpc/model.js';
 import { expectEc2Error } from '../../helpers/expect.js';
 import { startTestServer, TEST_BACKEND, TESTCLOUD_DIR, type TestServer } from '../../helpers/server.js';
@@ -291,6 +292,38 @@ test('AssociateAddress: an associated address moves only with AllowReassociation
   await expectEc2Error(ec2.send(new DisassociateAddressCommand({ AssociationId: bAssoc.AssociationId })), 'InvalidAssociationID.NotFound');
   await release(a.AllocationId as string);
   await release(b.AllocationId as string);
+});
+
+test('AllocateAddress whose store write fails releases the floating IP it made: nothing is left upstream', async () => {
+  const count = async () => (await s.app.cloud.network.listFloatingIps(ctx)).items.length;
+  const before = await count();
+  const create = ResourcesRepo.prototype.create;
+  ResourcesRepo.prototype.create = async () => { throw new Error('store write failed (test)'); };
+  try {
+    await expectEc2Error(ec2.send(new AllocateAddressCommand({})), 'InternalError');
+  } finally {
+    ResourcesRepo.prototype.create = create;
+  }
+  assert.equal(await count(), before);
+});
+
+test('ReleaseAddress of an address associated in the default VPC disassociates and releases it, as AWS does', async () => {
+  await s.app.cloud.network.setRouterGateway(ctx, vpcRouter, externalNetworkId);
+  const { eniId } = await makeInterface();
+  const a = await allocate();
+  await ec2.send(new AssociateAddressCommand({ AllocationId: a.AllocationId, NetworkInterfaceId: eniId }));
+  const vpc = await s.app.store.resources.find<VpcAttrs>(s.alpha.projectId, s.region, vpcId);
+  assert.ok(vpc);
+  const osId = (await s.app.store.resources.find(s.alpha.projectId, s.region, a.AllocationId as string))?.osId as string;
+  // The suite's VPC stands in for the default VPC (only the flag matters to ReleaseAddress).
+  await s.app.store.resources.updateAttrs(s.alpha.projectId, vpcId, { ...vpc.attrs, isDefault: true });
+  try {
+    await release(a.AllocationId as string);
+  } finally {
+    await s.app.store.resources.updateAttrs(s.alpha.projectId, vpcId, { ...vpc.attrs, isDefault: false });
+  }
+  assert.equal(await s.app.cloud.network.getFloatingIp(ctx, osId), undefined);
+  await expectEc2Error(ec2.send(new DescribeAddressesCommand({ AllocationIds: [a.AllocationId as string] })), 'InvalidAllocationID.NotFound');
 });
 
 test('a floating IP made outside EC2 appears with an allocation id on first sight; DescribeAddresses makes one floating IP listing and no port listing', async () => {
