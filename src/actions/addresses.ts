@@ -196,10 +196,12 @@ defineAction('AllocateAddress', {
     const tags = tagsFromSpecifications(input.TagSpecifications, ['elastic-ip']).get('elastic-ip') ?? [];
     const net = ctx.cloud.network;
     const networkId = await externalNetworkId(ctx);
+    // The allocation id is chosen first and written on the floating IP (its description), for the operator.
+    const allocationId = newId('elastic-ip');
     const { resource, record } = await createWithUndo(ctx, async (undo) => {
       const record = await undo.step('create floating IP', async () => {
         try {
-          return await net.createFloatingIp(ctx.cloudCtx, { floatingNetworkId: networkId, floatingIpAddress: wanted });
+          return await net.createFloatingIp(ctx.cloudCtx, { floatingNetworkId: networkId, floatingIpAddress: wanted, description: allocationId });
         } catch (e) {
           if (isProviderError(e, 'QuotaExceeded') || isProviderError(e, 'IpAddressExhausted')) throw ec2Error('AddressLimitExceeded', ADDRESS_LIMIT);
           // Not in the pool, or taken: AWS cannot tell the two apart either.
@@ -211,7 +213,7 @@ defineAction('AllocateAddress', {
       }, (f) => net.deleteFloatingIp(undo.cloudCtx, f.id));
       const resource = await ctx.store.transaction(async (tx) => {
         // A concurrent DescribeAddresses may have mapped it first: create answers that mapping.
-        const r = await tx.resources.create<ElasticIpAttrs>(ctx.projectId, ctx.region, 'elastic-ip', record.id, {});
+        const r = await tx.resources.create<ElasticIpAttrs>(ctx.projectId, ctx.region, 'elastic-ip', record.id, {}, allocationId);
         await writeCreateTags(tx, ctx.projectId, r.id, tags);
         return r;
       });

@@ -247,6 +247,8 @@ test('AssociateAddress with a network interface: Gateway.NotAttached until the V
   assert.equal(shown.InstanceId, undefined);
   const upstream = await s.app.cloud.network.getFloatingIp(ctx, (await s.app.store.resources.find(s.alpha.projectId, s.region, a.AllocationId as string))?.osId as string);
   assert.equal(upstream?.fixedIpAddress, ip, 'the floating IP points at the interface upstream');
+  assert.equal(upstream?.portId, ports.at(-1)?.id);
+  assert.equal(upstream?.description, a.AllocationId, 'the floating IP carries its allocation id');
 
   const ids = async (Name: string, Values: string[]) =>
     ((await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name, Values }] }))).Addresses ?? []).map((x) => x.AllocationId);
