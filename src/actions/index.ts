@@ -1,5 +1,6 @@
 /** Loads every resource area, which registers its actions. */
 import './account-attributes.js';
+import './addresses.js';
 import './dhcp-options.js';
 import './internet-gateways.js';
 import './key-pairs.js';

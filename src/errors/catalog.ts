@@ -85,7 +85,7 @@ const SITUATIONAL_CODES = [
   'DefaultVpcDoesNotExist', 'NoDefaultVpcForSubnet', 'VPCIdNotSpecified', 'InvalidGroup.Duplicate', 'InvalidGroup.Reserved',
   'InvalidGroupId.Malformed', 'InvalidPermission.Duplicate', 'InvalidPermission.NotFound', 'InvalidPermission.Malformed',
   'CannotDelete', 'Resource.AlreadyAssociated', 'Gateway.NotAttached', 'InvalidAddress.NotFound',
-  'InvalidAddress.Malformed', 'InvalidIPAddress.InUse', 'InvalidAddress.Locked', 'PrivateIpAddressLimitExceeded',
+  'InvalidAddress.Malformed', 'InvalidIPAddress.InUse', 'InvalidAddress.Locked', 'InvalidAddress.PtrSet', 'PrivateIpAddressLimitExceeded',
   'InvalidRoute.NotFound', 'InvalidRoute.Malformed', 'InvalidRoute.InvalidState', 'RouteAlreadyExists',
   'InvalidGatewayID.NotFound', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'InvalidVpnGatewayID.NotFound',
   'InvalidVpnGatewayID.Malformed', 'InvalidNetworkInterface.InUse', 'InvalidParameter', 'IncorrectState',

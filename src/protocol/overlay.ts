@@ -7,4 +7,6 @@
 export const OPEN_ENUMS = new Set<string>([
   // AWS accepts all six account attribute names; the model's enum lists only two.
   'DescribeAccountAttributesRequest.AttributeNames',
+  // AWS takes any Domain ('', 'xyz', 'standard' on a VPC-only account) and allocates a VPC address.
+  'AllocateAddressRequest.Domain',
 ]);

@@ -131,8 +131,11 @@ export interface NetworkInterfaceAttrs {
 }
 
 export interface ElasticIpAttrs {
-  /** eipassoc- id while associated. */
+  /** eipassoc- id while associated through EC2 (the floating IP's port and fixed address are the truth upstream). */
   associationId?: string;
-  /** The reverse-DNS name set by ModifyAddressAttribute. */
+  /** The port and fixed address the association was made for: an association made or undone outside EC2 shows through. */
+  associatedPortId?: string;
+  associatedIp?: string;
+  /** The reverse-DNS name set by ModifyAddressAttribute (without the trailing dot); kept, not published. */
   domainName?: string;
 }
