@@ -2,6 +2,7 @@
 import './account-attributes.js';
 import './key-pairs.js';
 import './regions.js';
+import './security-groups.js';
 import './tags.js';
 import './vpcs.js';
 
