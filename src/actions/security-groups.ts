@@ -484,9 +484,6 @@ const groupsSpec: DescribeSpec<GroupSnap> = {
 defineAction('DescribeSecurityGroups', {
   supports: ['GroupIds', 'GroupNames', 'Filters', 'MaxResults', 'NextToken'],
   async handler(ctx, input) {
-    if (input.MaxResults !== undefined && (input.GroupIds?.length || input.GroupNames?.length)) {
-      throw ERRORS.invalidParameterCombination('The parameter GroupIds or GroupNames cannot be used with the parameter maxResults');
-    }
     const { items, nextToken } = await describe(ctx, groupsSpec, {
       ids: input.GroupIds, names: input.GroupNames, Filters: input.Filters, MaxResults: input.MaxResults, NextToken: input.NextToken,
     });
