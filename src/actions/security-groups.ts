@@ -484,6 +484,7 @@ const groupsSpec: DescribeSpec<GroupSnap> = {
 defineAction('DescribeSecurityGroups', {
   supports: ['GroupIds', 'GroupNames', 'Filters', 'MaxResults', 'NextToken'],
   async handler(ctx, input) {
+    await ensureDefaultVpc(ctx);
     const { items, nextToken } = await describe(ctx, groupsSpec, {
       ids: input.GroupIds, names: input.GroupNames, Filters: input.Filters, MaxResults: input.MaxResults, NextToken: input.NextToken,
     });
@@ -973,6 +974,7 @@ const rulesSpec: DescribeSpec<RuleSnap> = {
 defineAction('DescribeSecurityGroupRules', {
   supports: ['SecurityGroupRuleIds', 'Filters', 'MaxResults', 'NextToken'],
   async handler(ctx, input) {
+    await ensureDefaultVpc(ctx);
     const { items, nextToken } = await describe(ctx, rulesSpec, {
       ids: input.SecurityGroupRuleIds, Filters: input.Filters, MaxResults: input.MaxResults, NextToken: input.NextToken,
     });

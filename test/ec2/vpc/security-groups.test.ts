@@ -157,7 +157,7 @@ describe('security groups', () => {
     groups.push(res.GroupId as string);
     assert.match(res.GroupId ?? '', /^sg-[0-9a-f]{17}$/);
     assert.deepEqual(res.Tags, [{ Key: 'Name', Value: 'web' }]);
-    assert.match(res.SecurityGroupArn ?? '', new RegExp(`^arn:aws:ec2:${s.region}:\\d+:security-group/${res.GroupId}$`));
+    assert.match(res.SecurityGroupArn ?? '', new RegExp(`^arn:aws:ec2:${s.region}:\\w+:security-group/${res.GroupId}$`));
     const g = await describeGroup(res.GroupId as string);
     assert.equal(g?.GroupName, `web-${runId}`);
     assert.equal(g?.Description, 'web servers');
@@ -572,6 +572,25 @@ describe('security groups', () => {
     // Deleted on the cloud side: gone from EC2 too.
     const all = (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
     assert.ok(!all.some((g) => g.GroupName === osName));
+  });
+
+  test('Describes make one Neutron call, whatever the number of groups', { skip: process.env.EC2API_TEST_BACKEND !== 'openstack' && 'counts upstream HTTP calls: OpenStack only' }, async () => {
+    const networkCalls = async () => (await s.app.metrics.upstreamCalls.get()).values
+      .filter((v) => v.labels.service === 'network').reduce((n, v) => n + v.value, 0);
+    const cost = async (send: () => Promise<unknown>) => {
+      const before = await networkCalls();
+      await send();
+      return (await networkCalls()) - before;
+    };
+    const all = () => ec2.send(new DescribeSecurityGroupsCommand({}));
+    const rules = () => ec2.send(new DescribeSecurityGroupRulesCommand({}));
+    await all(); // settles mappings of objects gone upstream (each costs one check, once)
+    const first = [await cost(all), await cost(rules)];
+    for (const n of ['count1', 'count2', 'count3']) await makeGroup(n);
+    const id = await makeGroup('count4');
+    const second = [await cost(all), await cost(rules), await cost(() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))];
+    assert.deepEqual(first, [1, 1]);
+    assert.deepEqual(second, [1, 1, 1]);
   });
 
   test('a second project sees none of the groups and rules and can change none', async () => {
