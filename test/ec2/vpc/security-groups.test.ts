@@ -19,6 +19,7 @@ import {
   type IpPermission, ModifySecurityGroupRulesCommand, RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand,
   type SecurityGroup, UpdateSecurityGroupRuleDescriptionsEgressCommand, UpdateSecurityGroupRuleDescriptionsIngressCommand,
 } from '@aws-sdk/client-ec2';
+import { ProviderError } from '../../../src/cloud/errors.js';
 import type { CloudContext } from '../../../src/cloud/provider.js';
 import { newRunId } from '../../helpers/cleanup.js';
 import { expectEc2Error } from '../../helpers/expect.js';
@@ -591,6 +592,41 @@ describe('security groups', () => {
     const second = [await cost(all), await cost(rules), await cost(() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))];
     assert.deepEqual(first, [1, 1]);
     assert.deepEqual(second, [1, 1, 1]);
+  });
+
+  test('a create that fails part-way upstream leaves nothing behind', { skip: process.env.EC2API_TEST_BACKEND === 'openstack' && 'injects upstream failures into the in-process embedded cloud' }, async () => {
+    const net = s.app.cloud.network;
+    const id = await makeGroup('undo');
+    const originalCreate = net.createSecurityGroupRule;
+    let calls = 0;
+    net.createSecurityGroupRule = async (c, r) => {
+      if (++calls === 2) throw new ProviderError('Unavailable', 'injected: the second rule fails');
+      return originalCreate.call(net, c, r);
+    };
+    try {
+      await expectEc2Error(ec2.send(new AuthorizeSecurityGroupIngressCommand({
+        GroupId: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 1, IpRanges: [{ CidrIp: '10.0.0.0/8' }, { CidrIp: '10.1.0.0/16' }] }],
+      })), 'Unavailable');
+    } finally {
+      net.createSecurityGroupRule = originalCreate;
+    }
+    assert.equal(calls, 2);
+    assert.deepEqual((await describeGroup(id))?.IpPermissions, []);
+    assert.deepEqual((await side.rules(await osIdOf(id)))?.filter((r) => r.direction === 'ingress'), []);
+
+    // CreateSecurityGroup: the group is made, then dropping its IPv6 egress rule fails: the group goes again.
+    const originalDelete = net.deleteSecurityGroupRule;
+    const before = (await net.listSecurityGroups({ requestId: 'x', projectId: s.alpha.projectId, userId: 'alice', region: s.region })).items.length;
+    net.deleteSecurityGroupRule = async () => { throw new ProviderError('Unavailable', 'injected'); };
+    try {
+      await expectEc2Error(ec2.send(new CreateSecurityGroupCommand({ GroupName: `undo2-${runId}`, Description: 'x', VpcId: vpcId })), 'Unavailable');
+    } finally {
+      net.deleteSecurityGroupRule = originalDelete;
+    }
+    const afterList = (await net.listSecurityGroups({ requestId: 'x', projectId: s.alpha.projectId, userId: 'alice', region: s.region })).items;
+    assert.equal(afterList.length, before);
+    assert.ok(!afterList.some((g) => g.name === `undo2-${runId}`));
+    assert.deepEqual((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`undo2-${runId}`] }] }))).SecurityGroups, []);
   });
 
   test('a second project sees none of the groups and rules and can change none', async () => {
