@@ -666,11 +666,11 @@ async function specsOfPermissions(
   return out;
 }
 
-/** AWS: a rule's description is up to 255 characters of a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=;{}!$*. */
+/** AWS: a rule's description is up to 255 characters of a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*. */
 function validateDescription(d: string | undefined, param: string): string {
   if (d === undefined) return '';
   if (d.length > 255) throw ERRORS.invalidParameterValue(param, d, 'It can be at most 255 characters.');
-  if (!/^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(d)) {
+  if (!VALID_TEXT.test(d)) {
     throw ERRORS.invalidParameterValue(param, d, 'Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*');
   }
   return d;
