@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ProviderError } from '../../../src/cloud/errors.js';
 import type { CloudContext } from '../../../src/cloud/provider.js';
+import { createVpc, ensureDefaultVpc, setDefaultVpcHook } from '../../../src/actions/vpcs.js';
 import { newRunId } from '../../helpers/cleanup.js';
 import { expectEc2Error } from '../../helpers/expect.js';
 import { startTestServer, TESTCLOUD_DIR, type TestServer } from '../../helpers/server.js';
@@ -627,6 +628,50 @@ describe('security groups', () => {
     assert.equal(afterList.length, before);
     assert.ok(!afterList.some((g) => g.name === `undo2-${runId}`));
     assert.deepEqual((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`undo2-${runId}`] }] }))).SecurityGroups, []);
+  });
+
+  test('with a default VPC: groups made outside EC2 appear in it, names address its groups, creates fall back to it', { skip: process.env.EC2API_TEST_BACKEND === 'openstack' && 'swaps the in-process default-VPC hook (embedded cloud)' }, async () => {
+    const saved = ensureDefaultVpc;
+    // The project's default VPC on first use (made here if the default-VPC work does not make one).
+    setDefaultVpcHook(async (ctx) => {
+      await saved(ctx);
+      const vpcs = await ctx.store.resources.list<{ isDefault: boolean }>(ctx.projectId, ctx.region, 'vpc');
+      if (!vpcs.some((v) => v.attrs.isDefault)) await createVpc(ctx, { cidrBlock: '172.31.0.0/16', isDefault: true });
+    });
+    const beta = s.client(s.beta);
+    const net = s.app.cloud.network;
+    const cctx: CloudContext = { requestId: randomUUID(), projectId: s.beta.projectId, userId: 'bob', region: s.region };
+    const made = await net.createSecurityGroup(cctx, { name: `outside-${runId}`, description: 'made with the CLI' });
+    await net.createSecurityGroupRule(cctx, { securityGroupId: made.id, direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', portRangeMin: 22, portRangeMax: 22, remoteIpPrefix: '10.0.0.0/8' });
+    try {
+      const all = (await beta.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
+      const dv = (await beta.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs?.[0]?.VpcId;
+      assert.ok(dv);
+      const g = all.find((x) => x.GroupName === `outside-${runId}`);
+      assert.equal(g?.VpcId, dv);
+      assert.equal(g?.Description, 'made with the CLI');
+      assert.deepEqual(perm(g, 'in', 'tcp', 22)?.IpRanges, [{ CidrIp: '10.0.0.0/8' }]);
+      // Neutron's two egress rules of a group made outside EC2 are both shown.
+      assert.deepEqual(perm(g, 'out', '-1')?.Ipv6Ranges, [{ CidrIpv6: '::/0' }]);
+      // The default VPC's default group, and names that address the default VPC's groups.
+      assert.ok(all.some((x) => x.VpcId === dv && x.GroupName === 'default'));
+      const byName = await beta.send(new DescribeSecurityGroupsCommand({ GroupNames: [`outside-${runId}`, 'default'] }));
+      assert.deepEqual(byName.SecurityGroups?.map((x) => x.GroupName).sort(), ['default', `outside-${runId}`].sort());
+      await expectEc2Error(beta.send(new DescribeSecurityGroupsCommand({ GroupNames: ['nope'] })), 'InvalidGroup.NotFound');
+      const created = await beta.send(new CreateSecurityGroupCommand({ GroupName: `fallback-${runId}`, Description: 'x' }));
+      assert.equal((await beta.send(new DescribeSecurityGroupsCommand({ GroupIds: [created.GroupId as string] }))).SecurityGroups?.[0].VpcId, dv);
+      await beta.send(new AuthorizeSecurityGroupIngressCommand({ GroupName: `fallback-${runId}`, IpProtocol: 'udp', FromPort: 53, ToPort: 53, CidrIp: '0.0.0.0/0' }));
+      await expectEc2Error(beta.send(new DeleteSecurityGroupCommand({ GroupName: 'default' })), 'CannotDelete');
+      const del = await beta.send(new DeleteSecurityGroupCommand({ GroupName: `fallback-${runId}` }));
+      assert.equal(del.GroupId, created.GroupId);
+      await beta.send(new DeleteSecurityGroupCommand({ GroupName: `outside-${runId}` }));
+      assert.equal(await net.getSecurityGroup(cctx, made.id), undefined, 'deleted in the cloud too');
+      // The first project still has no view of any of it.
+      assert.ok(!((await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? []).some((x) => x.VpcId === dv));
+    } finally {
+      setDefaultVpcHook(saved);
+      await net.deleteSecurityGroup(cctx, made.id).catch(() => undefined);
+    }
   });
 
   test('a second project sees none of the groups and rules and can change none', async () => {
