@@ -7,6 +7,7 @@ import './key-pairs.js';
 import './network-acls.js';
 import './regions.js';
 import './route-tables.js';
+import './security-groups.js';
 import './subnets.js';
 import './tags.js';
 import './vpcs.js';

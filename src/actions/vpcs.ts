@@ -13,11 +13,12 @@ import { tagSet, tagsFromSpecifications, writeCreateTags } from '../kit/tags.js'
 import { type DescribeSpec, describe } from '../resources/describe.js';
 import { newId } from '../resources/ids.js';
 import { requireResource, storedWithTags } from '../resources/lookup.js';
-import { createWithUndo, type Undo } from '../resources/undo.js';
+import { createWithUndo } from '../resources/undo.js';
 import type { Resource, Tag } from '../store/store.js';
 import type { NetworkAclAttrs, RouteTableAttrs, SecurityGroupAttrs, VpcAttrs } from '../vpc/model.js';
 import type { ActionContext } from './context.js';
 import { defineAction } from './registry.js';
+import { makeDefaultGroup } from './security-groups.js';
 
 export interface VpcView { resource: Resource<VpcAttrs>; tags: Tag[] }
 
@@ -47,20 +48,6 @@ export interface NewVpc {
   tags?: Tag[];
 }
 
-/**
- * The VPC's security group made upstream: Neutron names it after the VPC (EC2 calls it 'default'); ingress from
- * itself, and of Neutron's two egress rules only the IPv4 one, as AWS has it for a VPC without IPv6.
- */
-async function makeDefaultGroup(ctx: ActionContext, undo: Undo, vpcId: string) {
-  const net = ctx.cloud.network;
-  const group = await undo.step('create default security group',
-    () => net.createSecurityGroup(ctx.cloudCtx, { name: vpcId, description: 'default VPC security group' }),
-    (g) => net.deleteSecurityGroup(undo.cloudCtx, g.id));
-  await net.createSecurityGroupRule(ctx.cloudCtx, { securityGroupId: group.id, direction: 'ingress', ethertype: 'IPv4', remoteGroupId: group.id });
-  for (const r of group.rules) if (r.direction === 'egress' && r.ethertype === 'IPv6') await net.deleteSecurityGroupRule(ctx.cloudCtx, r.id);
-  return group;
-}
-
 /** Creates a VPC upstream and in the store; nothing is left behind when a step fails. */
 export async function createVpc(ctx: ActionContext, v: NewVpc): Promise<VpcView> {
   const vpcId = newId('vpc');
@@ -68,7 +55,7 @@ export async function createVpc(ctx: ActionContext, v: NewVpc): Promise<VpcView>
   return createWithUndo(ctx, async (undo) => {
     const router = await undo.step('create router', () => net.createRouter(ctx.cloudCtx, { name: vpcId }),
       (r) => net.deleteRouter(undo.cloudCtx, r.id));
-    const group = await makeDefaultGroup(ctx, undo, vpcId);
+    const group = await makeDefaultGroup(ctx, undo, vpcId, v.ipv6CidrBlock !== undefined);
     return ctx.store.transaction(async (tx) => {
       const vpcs = await tx.resources.list(ctx.projectId, ctx.region, 'vpc');
       if (vpcs.length >= ctx.config.vpc.max_vpcs) throw ec2Error('VpcLimitExceeded', 'The maximum number of VPCs has been reached.');
