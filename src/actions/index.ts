@@ -1,5 +1,6 @@
 /** Loads every resource area, which registers its actions. */
 import './account-attributes.js';
+import './default-vpc.js';
 import './key-pairs.js';
 import './regions.js';
 import './subnets.js';

@@ -90,7 +90,7 @@ const SITUATIONAL_CODES = [
   'InvalidGatewayID.NotFound', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'InvalidVpnGatewayID.NotFound',
   'InvalidVpnGatewayID.Malformed', 'InvalidNetworkInterface.InUse', 'InvalidParameter', 'IncorrectState',
   'OperationNotPermitted', 'InvalidVpcID.NotFound', 'InvalidDhcpOptionID.NotFound',   'InvalidAssociationID.NotFound', 'InvalidNetworkInterfaceID.NotFound', 'InvalidSubnetID.NotFound',
-  'CidrLimitExceeded', 'InvalidParameter.Duplicate',
+  'CidrLimitExceeded', 'InvalidCidrBlock.InUse', 'InvalidParameter.Duplicate',
   'AttachmentLimitExceeded', 'NetworkInterfaceLimitExceeded', 'InsufficientFreeAddressesInSubnet',
   'InvalidInternetGatewayID.NotFound', 'InvalidRouteTableID.NotFound',   'InvalidIPAddress.InUse', 'UnsupportedOperation',   'InvalidAllocationID.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound',
 ] as const;

@@ -1,0 +1,67 @@
+/**
+ * The default VPC, as every AWS account has one per region: CreateDefaultVpc, and the hook that gives a project its
+ * default VPC on first use (the first DescribeVpcs, DescribeSubnets, CreateVpc … of a project in a region), unless
+ * [vpc] default_vpc is off. The default VPC is [vpc] default_vpc_cidr (172.31.0.0/16) with a default subnet per
+ * zone (its /20s in zone order: 172.31.0.0/20, 172.31.16.0/20, …; public IPs on launch), DNS hostnames on.
+ * (Its internet gateway and the 0.0.0.0/0 route to it are added by the internet-gateway area.)
+ */
+import { ec2Error } from '../errors/catalog.js';
+import { withClientToken } from '../resources/client-token.js';
+import type { Resource } from '../store/store.js';
+import type { VpcAttrs } from '../vpc/model.js';
+import type { ActionContext } from './context.js';
+import { zonesOf } from './regions.js';
+import { defineAction } from './registry.js';
+import { createDefaultSubnet, deleteSubnet, findDefaultVpc, type SubnetView } from './subnets.js';
+import { createVpc, deleteVpc, presentVpc, setDefaultVpcHook, type VpcView } from './vpcs.js';
+
+/**
+ * Creates the default VPC with its default subnets; DefaultVpcAlreadyExists when the project has one. When a
+ * subnet cannot be made, what was made is removed again and the error is rethrown.
+ */
+export async function createDefaultVpc(ctx: ActionContext): Promise<VpcView> {
+  const vpc = await createVpc(ctx, { cidrBlock: ctx.config.vpc.default_vpc_cidr, isDefault: true });
+  const subnets: SubnetView[] = [];
+  try {
+    for (const zone of await zonesOf(ctx)) {
+      const current = (await ctx.store.resources.find<VpcAttrs>(ctx.projectId, ctx.region, vpc.resource.id)) as Resource<VpcAttrs>;
+      subnets.push(await createDefaultSubnet(ctx, current, zone.name));
+    }
+  } catch (e) {
+    for (const s of subnets.reverse()) await deleteSubnet(ctx, s.resource).catch(() => undefined);
+    await deleteVpc(ctx, vpc.resource).catch(() => undefined);
+    throw e;
+  }
+  return vpc;
+}
+
+/** Projects (per region) whose default VPC this process has seen made or refused: no store call on their next request. */
+const settled = new Set<string>();
+
+/**
+ * Gives the project its default VPC once: the first request of a project in a region claims a fixed client token
+ * (parallel first requests wait for the one that claimed it), and a project whose claim is complete is never
+ * given one again, so a default VPC the user deleted is not silently recreated.
+ */
+export async function ensureDefaultVpc(ctx: ActionContext): Promise<void> {
+  if (!ctx.config.vpc.default_vpc) return;
+  const key = `${ctx.projectId}\u0000${ctx.region}`;
+  if (settled.has(key)) return;
+  await withClientToken({ ...ctx, action: 'EnsureDefaultVpc' }, 'default-vpc', {}, async () => {
+    if (await findDefaultVpc(ctx)) return { created: false };
+    await createDefaultVpc(ctx);
+    return { created: true };
+  });
+  settled.add(key);
+}
+
+setDefaultVpcHook(ensureDefaultVpc);
+
+defineAction('CreateDefaultVpc', {
+  supports: [],
+  async handler(ctx) {
+    if (await findDefaultVpc(ctx)) throw ec2Error('DefaultVpcAlreadyExists', 'A Default VPC already exists for this account in this region.');
+    const vpc = await createDefaultVpc(ctx);
+    return { Vpc: { ...presentVpc(ctx, vpc), State: 'pending' } };
+  },
+});
