@@ -47,12 +47,19 @@ export async function ensureDefaultVpc(ctx: ActionContext): Promise<void> {
   if (!ctx.config.vpc.default_vpc) return;
   const key = `${ctx.projectId}\u0000${ctx.region}`;
   if (settled.has(key)) return;
-  await withClientToken({ ...ctx, action: 'EnsureDefaultVpc' }, 'default-vpc', {}, async () => {
-    if (await findDefaultVpc(ctx)) return { created: false };
-    await createDefaultVpc(ctx);
-    return { created: true };
-  });
-  settled.add(key);
+  try {
+    await withClientToken({ ...ctx, action: 'EnsureDefaultVpc' }, 'default-vpc', {}, async () => {
+      const vpcs = await ctx.store.resources.list<VpcAttrs>(ctx.projectId, ctx.region, 'vpc');
+      // A project that has one already, or no room for one (made before default VPCs were on), gets none.
+      if (vpcs.some((v) => v.attrs.isDefault) || vpcs.length >= ctx.config.vpc.max_vpcs) return { created: false };
+      await createDefaultVpc(ctx);
+      return { created: true };
+    });
+    settled.add(key);
+  } catch (e) {
+    // The request goes on without it; the claim was released, so a later request tries again.
+    ctx.logger.warn('default VPC not created', { request_id: ctx.requestId, project: ctx.projectId, region: ctx.region, error: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 setDefaultVpcHook(ensureDefaultVpc);

@@ -190,7 +190,10 @@ defineAction('CreateVpc', {
       cidrBlock: input.CidrBlock, instanceTenancy: tenancy, tags,
       ipv6CidrBlock: input.AmazonProvidedIpv6CidrBlock ? amazonIpv6Block() : undefined,
     });
-    return { Vpc: { ...presentVpc(ctx, vpc), State: 'pending' } };
+    const out = presentVpc(ctx, vpc);
+    // As AWS answers a create: the VPC pending, its Amazon-provided IPv6 block still associating.
+    out.Ipv6CidrBlockAssociationSet = out.Ipv6CidrBlockAssociationSet?.map((a) => ({ ...a, Ipv6CidrBlockState: { State: 'associating' } }));
+    return { Vpc: { ...out, State: 'pending' } };
   },
 });
 

@@ -70,7 +70,7 @@ before(async () => {
 });
 after(async () => {
   try {
-    for (const VpcId of [vpcId, v6VpcId]) {
+    for (const VpcId of [vpcId, v6VpcId].filter(Boolean)) {
       const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [VpcId] }] }));
       for (const sn of Subnets ?? []) {
         await ec2.send(new ModifySubnetAttributeCommand({ SubnetId: sn.SubnetId, AssignIpv6AddressOnCreation: { Value: false } })).catch(() => undefined);

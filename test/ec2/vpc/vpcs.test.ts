@@ -68,8 +68,9 @@ describe('the default VPC', () => {
       beta.send(new DescribeSubnetsCommand({})), beta.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] })),
     ]);
     const betaDefault = answers[0].Vpcs?.filter((v) => v.IsDefault) ?? [];
-    assert.equal(betaDefault.length, 1);
-    for (const a of [answers[1], answers[3]]) assert.deepEqual(a.Vpcs?.map((v) => v.VpcId), betaDefault.map((v) => v.VpcId));
+    assert.equal(betaDefault.length, 1, 'beta: one default VPC');
+    for (const a of [answers[1], answers[3]]) assert.deepEqual(a.Vpcs?.map((v) => v.VpcId), betaDefault.map((v) => v.VpcId), 'beta: the same default VPC');
+    assert.deepEqual(await ids(beta, [{ Name: 'is-default', Values: ['true'] }]), [betaDefault[0].VpcId]);
 
     const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
     assert.equal(Vpcs?.length, 1);
@@ -84,7 +85,7 @@ describe('the default VPC', () => {
     assert.equal(hostnames.EnableDnsHostnames?.Value, true);
 
     const zones = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [v.VpcId as string] }] }))).Subnets ?? [];
-    assert.ok(zones.length >= 1);
+    assert.notEqual(zones.length, 0, 'default subnets');
     const byZone = [...zones].sort((a, b) => (a.AvailabilityZone as string).localeCompare(b.AvailabilityZone as string));
     byZone.forEach((sn, i) => {
       assert.equal(sn.CidrBlock, `172.31.${16 * i}.0/20`);
@@ -101,7 +102,10 @@ describe('the default VPC', () => {
   });
 
   test('deleted, it stays deleted; CreateDefaultVpc and CreateDefaultSubnet make it again', async () => {
-    await deleteDefaultVpcs([beta]);
+    const [betaDefault] = await ids(beta, [{ Name: 'is-default', Values: ['true'] }]);
+    const { Subnets: betaSubnets } = await beta.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [betaDefault as string] }] }));
+    for (const sn of betaSubnets ?? []) await beta.send(new DeleteSubnetCommand({ SubnetId: sn.SubnetId }));
+    await beta.send(new DeleteVpcCommand({ VpcId: betaDefault }));
     assert.deepEqual(await ids(beta, [{ Name: 'is-default', Values: ['true'] }]), []);
     assert.deepEqual(await defaultVpcAttr(beta), ['none']);
     const zone = (await beta.send(new DescribeSubnetsCommand({}))).Subnets;
@@ -171,6 +175,8 @@ test('CreateVpc with an Amazon-provided IPv6 /56; the border group must be the r
   await expectEc2Error(ec2.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16', AmazonProvidedIpv6CidrBlock: true, Ipv6CidrBlockNetworkBorderGroup: 'elsewhere-1' })),
     'InvalidParameterValue');
   const vpc = await newVpc('10.21.0.0/16', { AmazonProvidedIpv6CidrBlock: true, Ipv6CidrBlockNetworkBorderGroup: s.region });
+  assert.equal(vpc.State, 'pending');
+  assert.equal(vpc.Ipv6CidrBlockAssociationSet?.[0].Ipv6CidrBlockState?.State, 'associating');
   const d = await describeOne(vpc.VpcId as string);
   assert.equal(d.Ipv6CidrBlockAssociationSet?.length, 1);
   const a = d.Ipv6CidrBlockAssociationSet?.[0];
@@ -341,7 +347,8 @@ test('DescribeVpcs: every filter AWS documents, tags, paging; the other project 
   const one = await newVpc('10.70.0.0/16', { TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'run', Value: run }, { Key: 'Name', Value: `one-${run}` }] }] });
   const two = await newVpc('10.71.0.0/16', { AmazonProvidedIpv6CidrBlock: true });
   const both = [one.VpcId, two.VpcId].sort();
-  const mine = { Name: 'tag:run', Values: [run] };
+  // (By id too: a VPC an earlier failed test left behind carries the run tag as well.)
+  const mine = { Name: 'vpc-id', Values: both as string[] };
   const cases: [string, string[], (string | undefined)[]][] = [
     ['vpc-id', [one.VpcId as string], [one.VpcId]],
     ['cidr', ['10.70.0.0/16'], [one.VpcId]],
@@ -378,6 +385,7 @@ test('DescribeVpcs: every filter AWS documents, tags, paging; the other project 
   await expectEc2Error(ec2.send(new DescribeVpcsCommand({ MaxResults: 4 })), 'InvalidParameterValue');
   // beta: nothing of alpha's, by id or by filter.
   assert.deepEqual(await ids(beta, [mine]), []);
+  assert.deepEqual(await ids(beta, [{ Name: 'tag:run', Values: [run] }]), []);
   await expectEc2Error(beta.send(new DescribeVpcsCommand({ VpcIds: [one.VpcId as string] })), 'InvalidVpcID.NotFound');
   // aws-cli
   const cli = await s.cli(['describe-vpcs', '--filters', `Name=tag:run,Values=${run}`, 'Name=cidr,Values=10.70.0.0/16']);
