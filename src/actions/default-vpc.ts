@@ -28,8 +28,15 @@ export async function createDefaultVpc(ctx: ActionContext): Promise<VpcView> {
       subnets.push(await createDefaultSubnet(ctx, current, zone.name));
     }
   } catch (e) {
-    for (const s of subnets.reverse()) await deleteSubnet(ctx, s.resource).catch(() => undefined);
-    await deleteVpc(ctx, vpc.resource).catch(() => undefined);
+    // Undone without the request's abort signal, which may be what failed.
+    const undo: ActionContext = { ...ctx, cloudCtx: { ...ctx.cloudCtx, signal: undefined } };
+    for (const s of subnets.reverse()) await deleteSubnet(undo, s.resource).catch(() => undefined);
+    await deleteVpc(undo, vpc.resource).catch(async (err) => {
+      // Its router (and group) stay upstream, unmapped; the store forgets the VPC so that a later request makes a whole one.
+      ctx.logger.error('default VPC: upstream objects of a half-made one left behind', { vpc: vpc.resource.id, router: vpc.resource.osId, error: err instanceof Error ? err.message : String(err) });
+      const a = vpc.resource.attrs;
+      await ctx.store.resources.delete(ctx.projectId, [vpc.resource.id, a.mainRouteTableId, a.defaultSecurityGroupId, a.defaultNetworkAclId]);
+    });
     throw e;
   }
   return vpc;
@@ -47,12 +54,15 @@ export async function ensureDefaultVpc(ctx: ActionContext): Promise<void> {
   if (!ctx.config.vpc.default_vpc) return;
   const key = `${ctx.projectId}\u0000${ctx.region}`;
   if (settled.has(key)) return;
+  // Made to the end even when the request that started it times out (its abort signal would cut the upstream
+  // calls, the cleanup of a half-made VPC included): the project's other requests are waiting for it.
+  const bg: ActionContext = { ...ctx, action: 'EnsureDefaultVpc', cloudCtx: { ...ctx.cloudCtx, signal: undefined } };
   try {
-    await withClientToken({ ...ctx, action: 'EnsureDefaultVpc' }, 'default-vpc', {}, async () => {
+    await withClientToken(bg, 'default-vpc', {}, async () => {
       const vpcs = await ctx.store.resources.list<VpcAttrs>(ctx.projectId, ctx.region, 'vpc');
       // A project that has one already, or no room for one (made before default VPCs were on), gets none.
       if (vpcs.some((v) => v.attrs.isDefault) || vpcs.length >= ctx.config.vpc.max_vpcs) return { created: false };
-      await createDefaultVpc(ctx);
+      await createDefaultVpc(bg);
       return { created: true };
     });
     settled.add(key);

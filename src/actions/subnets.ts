@@ -101,8 +101,15 @@ export async function createSubnet(ctx: ActionContext, s: NewSubnet): Promise<Su
     const v6 = s.ipv6CidrBlock === undefined ? undefined : await undo.step('create IPv6 subnet',
       () => net.createSubnet(ctx.cloudCtx, { networkId: network.id, cidr: s.ipv6CidrBlock as string, ipVersion: 6, name: subnetId }),
       (x) => net.deleteSubnet(undo.cloudCtx, x.id));
-    await undo.step('attach to router', () => net.addRouterInterface(ctx.cloudCtx, vpc.osId, subnet.id),
-      () => net.removeRouterInterface(undo.cloudCtx, vpc.osId, subnet.id));
+    await undo.step('attach to router', async () => {
+      try {
+        return await net.addRouterInterface(ctx.cloudCtx, vpc.osId, subnet.id);
+      } catch (e) {
+        // A call that timed out may have attached it all the same: detach, or the subnet and network cannot go.
+        await net.removeRouterInterface(undo.cloudCtx, vpc.osId, subnet.id).catch(() => undefined);
+        throw e;
+      }
+    }, () => net.removeRouterInterface(undo.cloudCtx, vpc.osId, subnet.id));
     const attrs: SubnetAttrs = {
       vpcId: vpc.id, networkId: network.id, availabilityZone: s.availabilityZone, defaultForAz: s.defaultForAz ?? false,
       mapPublicIpOnLaunch: s.mapPublicIpOnLaunch ?? false, assignIpv6AddressOnCreation: false, enableDns64: false,

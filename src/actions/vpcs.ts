@@ -6,6 +6,7 @@
  * network ACL (allow all) and the default DHCP options, as in AWS.
  */
 import type { Vpc } from '@aws-sdk/client-ec2';
+import { ProviderError } from '../cloud/errors.js';
 import { ec2Error, ERRORS } from '../errors/catalog.js';
 import type { FilterTable } from '../kit/filters.js';
 import { type Cidr, contains, formatCidr, overlaps, parseCidr } from '../kit/ip.js';
@@ -228,6 +229,10 @@ export async function deleteVpc(ctx: ActionContext, vpc: Resource<VpcAttrs>): Pr
   try {
     await net.deleteRouter(ctx.cloudCtx, vpc.osId);
   } catch (e) {
+    // Interfaces on the router that no subnet of the VPC accounts for (made outside EC2, or left by a failed call).
+    if (e instanceof ProviderError && (e.kind === 'InUse' || e.kind === 'Conflict')) {
+      throw ec2Error('DependencyViolation', `The vpc '${vpc.id}' has dependencies and cannot be deleted.`);
+    }
     if (!isNotFound(e)) throw e;
   }
   if (group) {
