@@ -163,6 +163,25 @@ test('a failing upstream step of CreateSubnet (the router interface) leaves no n
   await ec2.send(new DeleteSubnetCommand({ SubnetId: Subnet?.SubnetId }));
 });
 
+test('a router attach that fails after it happened upstream (a timeout) is undone as well', async () => {
+  const networks: string[] = [];
+  let caller: CloudContext | undefined;
+  await withSpy('createNetwork', async (orig, ctx, ...rest) => {
+    caller = { ...(ctx as CloudContext), signal: undefined };
+    const n = (await orig(ctx, ...rest)) as { id: string };
+    networks.push(n.id);
+    return n;
+  }, () => withSpy('addRouterInterface', async (orig, ...args) => {
+    await orig(...args);
+    throw new ProviderError('Timeout', 'injected: no answer in time');
+  }, async () => {
+    await assert.rejects(ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.30.41.0/24' })));
+  }));
+  assert.ok(caller);
+  assert.equal(await s.app.cloud.network.getNetwork(caller, networks[0]), undefined);
+  assert.deepEqual(await subnetIds(ec2, [{ Name: 'cidr-block', Values: ['10.30.41.0/24'] }]), []);
+});
+
 test('ModifySubnetAttribute: one attribute per call, each shown by DescribeSubnets and its filter', async () => {
   const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.30.3.0/24' }));
   const SubnetId = Subnet?.SubnetId as string;
