@@ -111,8 +111,8 @@ export async function createVpc(ctx: ActionContext, v: NewVpc): Promise<VpcView>
 }
 
 /**
- * Gives the project its default VPC in this region on first use (unless [vpc] default_vpc is off). Filled in by
- * the default-VPC work (subnets per zone, internet gateway); callers: the Describes of VPC objects,
+ * Gives the project its default VPC in this region on first use (unless [vpc] default_vpc is off): set by
+ * src/actions/default-vpc.ts (ensureDefaultVpc there); callers: the Describes of VPC objects,
  * DescribeAccountAttributes, and creates that fall back to the default VPC.
  */
 export let ensureDefaultVpc: (ctx: ActionContext) => Promise<void> = async () => {};
@@ -349,7 +349,7 @@ const RESTRICTED: Record<string, string[]> = {
   10: ['172', '192', '198'], 172: ['10', '192', '198'], 192: ['10', '172', '198'], 198: ['10', '172', '192'], public: ['10', '172', '192', '198'],
 };
 
-/** Checks a secondary IPv4 block against AWS's rules and the VPC's blocks; the association to add. */
+/** Checks a secondary IPv4 block against AWS's rules (size, restricted ranges, the limit) and the VPC's blocks. */
 function checkSecondaryBlock(vpc: Resource<VpcAttrs>, cidr: string): void {
   validateVpcCidr(cidr);
   const c = parseCidr(cidr) as Cidr;
