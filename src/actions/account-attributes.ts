@@ -2,6 +2,8 @@
 import type { AccountAttribute } from '@aws-sdk/client-ec2';
 import { ERRORS } from '../errors/catalog.js';
 import { defineAction } from './registry.js';
+import { findDefaultVpc } from './subnets.js';
+import { ensureDefaultVpc } from './vpcs.js';
 
 const NAMES = [
   'supported-platforms', 'default-vpc', 'max-instances', 'max-elastic-ips', 'vpc-max-elastic-ips',
@@ -21,13 +23,18 @@ defineAction('DescribeAccountAttributes', {
     });
     const needsCompute = wanted.includes('max-instances');
     const needsNetwork = wanted.some((n) => n.includes('elastic-ips'));
+    let defaultVpc = 'none';
+    if (wanted.includes('default-vpc')) {
+      await ensureDefaultVpc(ctx);
+      defaultVpc = (await findDefaultVpc(ctx))?.id ?? 'none';
+    }
     const [compute, network] = await Promise.all([
       needsCompute ? ctx.cloud.compute.getQuotas(ctx.cloudCtx) : undefined,
       needsNetwork ? ctx.cloud.network.getQuotas(ctx.cloudCtx) : undefined,
     ]);
     const values: Record<string, string[]> = {
       'supported-platforms': ['VPC'],
-      'default-vpc': ['none'],
+      'default-vpc': [defaultVpc],
       'max-instances': [quota(compute?.instances ?? 0)],
       'max-elastic-ips': [quota(network?.floatingIps ?? 0)],
       'vpc-max-elastic-ips': [quota(network?.floatingIps ?? 0)],

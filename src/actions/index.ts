@@ -1,6 +1,7 @@
 /** Loads every resource area, which registers its actions. */
 import './account-attributes.js';
 import './addresses.js';
+import './default-vpc.js';
 import './dhcp-options.js';
 import './internet-gateways.js';
 import './key-pairs.js';

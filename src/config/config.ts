@@ -56,7 +56,7 @@ export const OPTIONS = {
     max_security_groups_per_interface: { kind: 'int', default: '5', min: 1, help: 'Security groups per network interface.' },
   },
   vpc: {
-    default_vpc: { kind: 'bool', default: 'true', help: 'Give each project a default VPC per region (a default subnet per zone, an internet gateway and its route) on first use, as AWS accounts have.' },
+    default_vpc: { kind: 'bool', default: 'true', env: 'EC2API_DEFAULT_VPC', help: 'Give each project a default VPC per region (a default subnet per zone, an internet gateway and its route) on first use, as AWS accounts have.' },
     default_vpc_cidr: { kind: 'string', default: '172.31.0.0/16', help: 'CIDR block of default VPCs (AWS: 172.31.0.0/16); their subnets are its /20s, one per zone.' },
     max_vpcs: { kind: 'int', default: '5', min: 1, env: 'EC2API_MAX_VPCS', help: 'VPCs per project and region (AWS: 5), the default VPC included: VpcLimitExceeded above.' },
     max_subnets_per_vpc: { kind: 'int', default: '200', min: 1, help: 'Subnets per VPC (AWS: 200): SubnetLimitExceeded above.' },

@@ -90,8 +90,8 @@ const SITUATIONAL_CODES = [
   'InvalidGatewayID.NotFound', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'InvalidVpnGatewayID.NotFound',
   'InvalidVpnGatewayID.Malformed', 'InvalidNetworkInterface.InUse', 'InvalidParameter', 'IncorrectState',
   'OperationNotPermitted', 'InvalidVpcID.NotFound', 'InvalidDhcpOptionID.NotFound',   'InvalidAssociationID.NotFound', 'InvalidNetworkInterfaceID.NotFound', 'InvalidSubnetID.NotFound',
-  'CidrLimitExceeded', 'InvalidParameter.Duplicate', 'NetworkAclEntryAlreadyExists', 'InvalidNetworkAclEntry.NotFound',
-  'NetworkAclEntryLimitExceeded',
+  'CidrLimitExceeded', 'InvalidCidrBlock.InUse', 'InvalidParameter.Duplicate', 'NetworkAclEntryAlreadyExists',
+  'InvalidNetworkAclEntry.NotFound', 'NetworkAclEntryLimitExceeded',
   'AttachmentLimitExceeded', 'NetworkInterfaceLimitExceeded', 'InsufficientFreeAddressesInSubnet',
   'InvalidInternetGatewayID.NotFound', 'InvalidRouteTableID.NotFound',   'InvalidIPAddress.InUse', 'UnsupportedOperation',   'InvalidAllocationID.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound',
 ] as const;

@@ -103,6 +103,16 @@ export class ResourcesRepo {
     return rows.map(rowToResource);
   }
 
+  /**
+   * Locks the rows of `ids` until the caller's transaction ends (SELECT … FOR UPDATE; SQLite's write transactions
+   * are serialized already): concurrent read-check-write sequences on one object (e.g. blocks of one VPC) run one
+   * after the other. Reads after it see what the transactions before it committed.
+   */
+  async lock(projectId: string, ids: string[]): Promise<void> {
+    if (this.dialect === 'sqlite' || ids.length === 0) return;
+    await this.db.selectFrom('resources').select('id').where('project_id', '=', projectId).where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  }
+
   async updateAttrs(projectId: string, id: string, attrs: object): Promise<void> {
     await this.db.updateTable('resources').set({ attrs: JSON.stringify(attrs) })
       .where('project_id', '=', projectId).where('id', '=', id).execute();

@@ -32,7 +32,13 @@ export interface VpcAttrs {
   defaultNetworkAclId: string;
 }
 
-export interface SubnetIpv6Association { associationId: string; ipv6CidrBlock: string; state: AssociationState }
+export interface SubnetIpv6Association {
+  associationId: string;
+  ipv6CidrBlock: string;
+  state: AssociationState;
+  /** The IPv6 Neutron subnet on the subnet's network that realizes the block upstream. */
+  osSubnetId?: string;
+}
 
 export interface SubnetAttrs {
   vpcId: string;
@@ -46,6 +52,9 @@ export interface SubnetAttrs {
   assignIpv6AddressOnCreation: boolean;
   enableDns64: boolean;
   privateDnsHostnameTypeOnLaunch: 'ip-name' | 'resource-name';
+  /** ModifySubnetAttribute EnableResourceNameDnsARecordOnLaunch / …AAAARecordOnLaunch (absent: false). */
+  enableResourceNameDnsARecord?: boolean;
+  enableResourceNameDnsAAAARecord?: boolean;
   ipv6Associations: SubnetIpv6Association[];
 }
 

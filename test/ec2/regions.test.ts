@@ -14,6 +14,7 @@ import {
   type AccountAttributeName, DescribeAccountAttributesCommand, DescribeAvailabilityZonesCommand,
   type DescribeAvailabilityZonesCommandInput, DescribeRegionsCommand, type DescribeRegionsCommandInput, type EC2Client, type Filter,
 } from '@aws-sdk/client-ec2';
+import { deleteDefaultVpcs } from '../helpers/cleanup.js';
 import { expectEc2Error } from '../helpers/expect.js';
 import { startTestServer, TEST_BACKEND, TESTCLOUD_DIR, type TestServer } from '../helpers/server.js';
 
@@ -47,7 +48,10 @@ before(async () => {
     cloudZones = [`${s.region}a`, `${s.region}b`, `${s.region}c`];
   }
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await deleteDefaultVpcs([ec2]);
+  await s.close();
+});
 
 // AWS's commercial regions (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html).
 const NOT_OPT_IN = [
@@ -351,7 +355,9 @@ describe('DescribeAccountAttributes', () => {
     const attrs = await attributes(ec2);
     assert.deepEqual(Object.keys(attrs).sort(), ALL_ATTRIBUTES);
     assert.deepEqual(attrs['supported-platforms'], ['VPC']);
-    assert.deepEqual(attrs['default-vpc'], ['none']);
+    // The project's default VPC, made on first use ([vpc] default_vpc).
+    assert.match(attrs['default-vpc'][0], /^vpc-[0-9a-f]{17}$/);
+    assert.equal(attrs['default-vpc'].length, 1);
     for (const name of QUOTA_ATTRIBUTES) {
       assert.equal(attrs[name].length, 1, name);
       assert.match(attrs[name][0], /^(0|[1-9]\d*|unlimited)$/, name);
@@ -382,12 +388,12 @@ describe('DescribeAccountAttributes', () => {
 
   test('AttributeNames selects exactly those, including names outside the SDK enum', async () => {
     const all = await attributes(ec2);
-    assert.deepEqual(await attributes(ec2, ['default-vpc']), { 'default-vpc': ['none'] });
+    assert.deepEqual(await attributes(ec2, ['default-vpc']), { 'default-vpc': all['default-vpc'] });
     assert.deepEqual(await attributes(ec2, ['max-instances', 'supported-platforms']), { 'max-instances': all['max-instances'], 'supported-platforms': ['VPC'] });
     assert.deepEqual(await attributes(ec2, ['vpc-max-security-groups-per-interface']),
       { 'vpc-max-security-groups-per-interface': all['vpc-max-security-groups-per-interface'] });
     assert.deepEqual(await attributes(ec2, ['vpc-max-elastic-ips', 'default-vpc']),
-      { 'vpc-max-elastic-ips': all['vpc-max-elastic-ips'], 'default-vpc': ['none'] });
+      { 'vpc-max-elastic-ips': all['vpc-max-elastic-ips'], 'default-vpc': all['default-vpc'] });
   });
 
   test('an unknown name → InvalidParameterValue naming it', async () => {
