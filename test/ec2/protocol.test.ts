@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateKeyPairCommand, DeleteKeyPairCommand, DeleteTagsCommand, DescribeKeyPairsCommand, DescribeRegionsCommand, DescribeTagsCommand,
-  DescribeVpcsCommand,
+  DescribeTransitGatewaysCommand,
 } from '@aws-sdk/client-ec2';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@smithy/core/checksum';
@@ -89,7 +89,7 @@ describe('request errors', () => {
   });
 
   test('an operation of the model this service does not implement → UnsupportedOperation', async () => {
-    await expectEc2Error(s.client().send(new DescribeVpcsCommand({})), 'UnsupportedOperation', { status: 400, message: /DescribeVpcs/ });
+    await expectEc2Error(s.client().send(new DescribeTransitGatewaysCommand({})), 'UnsupportedOperation', { status: 400, message: /DescribeTransitGateways/ });
   });
 
   test('missing required parameter → MissingParameter naming it', async () => {
