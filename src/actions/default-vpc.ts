@@ -3,13 +3,15 @@
  * default VPC on first use (the first DescribeVpcs, DescribeSubnets, CreateVpc … of a project in a region), unless
  * [vpc] default_vpc is off. The default VPC is [vpc] default_vpc_cidr (172.31.0.0/16) with a default subnet per
  * zone (its /20s in zone order: 172.31.0.0/20, 172.31.16.0/20, …; public IPs on launch), DNS hostnames on.
- * (Its internet gateway and the 0.0.0.0/0 route to it are added by the internet-gateway area.)
+ * An internet gateway is attached to it (the router's external gateway) and its main route table routes
+ * 0.0.0.0/0 there, as in AWS.
  */
 import { ec2Error } from '../errors/catalog.js';
 import { withClientToken } from '../resources/client-token.js';
 import type { Resource } from '../store/store.js';
-import type { VpcAttrs } from '../vpc/model.js';
+import type { InternetGatewayAttrs, RouteTableAttrs, VpcAttrs } from '../vpc/model.js';
 import type { ActionContext } from './context.js';
+import { attachInternetGateway, createInternetGateway } from './internet-gateways.js';
 import { zonesOf } from './regions.js';
 import { defineAction } from './registry.js';
 import { createDefaultSubnet, deleteSubnet, findDefaultVpc, type SubnetView } from './subnets.js';
@@ -22,14 +24,28 @@ import { createVpc, deleteVpc, presentVpc, setDefaultVpcHook, type VpcView } fro
 export async function createDefaultVpc(ctx: ActionContext): Promise<VpcView> {
   const vpc = await createVpc(ctx, { cidrBlock: ctx.config.vpc.default_vpc_cidr, isDefault: true });
   const subnets: SubnetView[] = [];
+  let igw: Resource<InternetGatewayAttrs> | undefined;
   try {
     for (const zone of await zonesOf(ctx)) {
       const current = (await ctx.store.resources.find<VpcAttrs>(ctx.projectId, ctx.region, vpc.resource.id)) as Resource<VpcAttrs>;
       subnets.push(await createDefaultSubnet(ctx, current, zone.name));
     }
+    igw = (await createInternetGateway(ctx, [])).resource;
+    await attachInternetGateway(ctx, igw, vpc.resource);
+    await ctx.store.transaction(async (tx) => {
+      await tx.resources.lock(ctx.projectId, [vpc.resource.attrs.mainRouteTableId]);
+      const main = await tx.resources.find<RouteTableAttrs>(ctx.projectId, ctx.region, vpc.resource.attrs.mainRouteTableId);
+      if (!main) return;
+      const route = { destinationCidrBlock: '0.0.0.0/0', gatewayId: igw?.id, origin: 'CreateRoute' as const };
+      await tx.resources.updateAttrs(ctx.projectId, main.id, { ...main.attrs, routes: [...main.attrs.routes, route] } satisfies RouteTableAttrs);
+    });
   } catch (e) {
     // Undone without the request's abort signal, which may be what failed.
     const undo: ActionContext = { ...ctx, cloudCtx: { ...ctx.cloudCtx, signal: undefined } };
+    if (igw) {
+      await undo.cloud.network.setRouterGateway(undo.cloudCtx, vpc.resource.osId, null).catch(() => undefined);
+      await ctx.store.resources.delete(ctx.projectId, [igw.id]);
+    }
     for (const s of subnets.reverse()) await deleteSubnet(undo, s.resource).catch(() => undefined);
     await deleteVpc(undo, vpc.resource).catch(async (err) => {
       // Its router (and group) stay upstream, unmapped; the store forgets the VPC so that a later request makes a whole one.

@@ -61,21 +61,7 @@ export async function deleteVpcObjects(client: EC2Client): Promise<void> {
   }
 }
 
-/**
- * Deletes, through each client, the default VPC the server made on first use ([vpc] default_vpc) with its default
- * subnets, so that runs on the persistent test cloud leave no routers and networks behind. Best effort.
- */
+/** Deletes, through each client, the default VPC the server made on first use and everything else of its VPCs. */
 export async function deleteDefaultVpcs(clients: EC2Client[]): Promise<void> {
-  for (const client of clients) {
-    try {
-      const { Vpcs } = await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
-      for (const v of Vpcs ?? []) {
-        const { Subnets } = await client.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [v.VpcId as string] }] }));
-        for (const sn of Subnets ?? []) await client.send(new DeleteSubnetCommand({ SubnetId: sn.SubnetId })).catch(() => undefined);
-        await client.send(new DeleteVpcCommand({ VpcId: v.VpcId })).catch(() => undefined);
-      }
-    } catch {
-      // Nothing to clean, or the server is going away.
-    }
-  }
+  for (const client of clients) await deleteVpcObjects(client);
 }

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  AssociateVpcCidrBlockCommand, CreateDefaultSubnetCommand, CreateDefaultVpcCommand, CreateSubnetCommand, CreateVpcCommand,
+  AssociateVpcCidrBlockCommand, DeleteInternetGatewayCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand,
+  DetachInternetGatewayCommand, CreateDefaultSubnetCommand, CreateDefaultVpcCommand, CreateSubnetCommand, CreateVpcCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeAccountAttributesCommand, DescribeSubnetsCommand, DescribeVpcAttributeCommand,
   DescribeVpcsCommand, DisassociateVpcCidrBlockCommand, type EC2Client, type Filter, ModifyVpcAttributeCommand, ModifyVpcTenancyCommand,
   type Vpc,
@@ -94,6 +95,16 @@ describe('the default VPC', () => {
       assert.equal(sn.AvailableIpAddressCount, 4091);
     });
     assert.equal(new Set(zones.map((z) => z.AvailabilityZone)).size, zones.length);
+    // An internet gateway attached to it, and the main route table's default route to it.
+    const igws = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [v.VpcId as string] }] }))).InternetGateways ?? [];
+    assert.equal(igws.length, 1);
+    assert.deepEqual(igws[0].Attachments, [{ State: 'available', VpcId: v.VpcId }]);
+    const [main] = (await ec2.send(new DescribeRouteTablesCommand({
+      Filters: [{ Name: 'vpc-id', Values: [v.VpcId as string] }, { Name: 'association.main', Values: ['true'] }],
+    }))).RouteTables ?? [];
+    assert.deepEqual(main.Routes?.map((r) => [r.DestinationCidrBlock, r.GatewayId, r.State]), [
+      ['172.31.0.0/16', 'local', 'active'], ['0.0.0.0/0', igws[0].InternetGatewayId, 'active'],
+    ]);
     // The other project sees neither the default VPC nor its subnets.
     await expectEc2Error(beta.send(new DescribeVpcsCommand({ VpcIds: [v.VpcId as string] })), 'InvalidVpcID.NotFound');
     assert.deepEqual((await beta.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [v.VpcId as string] }] }))).Subnets, []);
@@ -105,6 +116,12 @@ describe('the default VPC', () => {
     const [betaDefault] = await ids(beta, [{ Name: 'is-default', Values: ['true'] }]);
     const { Subnets: betaSubnets } = await beta.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [betaDefault as string] }] }));
     for (const sn of betaSubnets ?? []) await beta.send(new DeleteSubnetCommand({ SubnetId: sn.SubnetId }));
+    await expectEc2Error(beta.send(new DeleteVpcCommand({ VpcId: betaDefault })), 'DependencyViolation');
+    const igws = (await beta.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [betaDefault as string] }] }))).InternetGateways ?? [];
+    for (const g of igws) {
+      await beta.send(new DetachInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId, VpcId: betaDefault }));
+      await beta.send(new DeleteInternetGatewayCommand({ InternetGatewayId: g.InternetGatewayId }));
+    }
     await beta.send(new DeleteVpcCommand({ VpcId: betaDefault }));
     assert.deepEqual(await ids(beta, [{ Name: 'is-default', Values: ['true'] }]), []);
     assert.deepEqual(await defaultVpcAttr(beta), ['none']);
