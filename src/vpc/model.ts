@@ -136,3 +136,11 @@ export interface ElasticIpAttrs {
   /** The reverse-DNS name set by ModifyAddressAttribute. */
   domainName?: string;
 }
+
+/** A network interface permission (store only): one of awsAccountId / awsService. */
+export interface NetworkInterfacePermissionAttrs {
+  networkInterfaceId: string;
+  awsAccountId?: string;
+  awsService?: string;
+  permission: 'INSTANCE-ATTACH' | 'EIP-ASSOCIATE';
+}
