@@ -171,9 +171,10 @@ function present(ctx: ActionContext, eni: Eni, port: PortRecord, tags: Tag[], pc
     AvailabilityZone: zone,
     AvailabilityZoneId: zone === undefined ? undefined : pc.zoneIds.get(zone),
     Description: a.description,
-    Groups: port.securityGroupIds.map((osId) => {
+    // Groups EC2 does not know (none mapped yet) cannot be named by an sg- id: left out.
+    Groups: port.securityGroupIds.flatMap((osId) => {
       const g = pc.groups.get(osId);
-      return { GroupId: g?.id ?? osId, GroupName: g?.attrs.groupName ?? '' };
+      return g ? [{ GroupId: g.id, GroupName: g.attrs.groupName }] : [];
     }),
     InterfaceType: a.interfaceType as NetworkInterface['InterfaceType'],
     Ipv6Addresses: port.fixedIps.map((f) => f.ipAddress).filter((ip) => !isV4(ip)).map((ip) => ({ Ipv6Address: ip, IsPrimaryIpv6: false })),
@@ -655,7 +656,10 @@ defineAction('DescribeNetworkInterfaceAttribute', {
         const groups = new Map((await ctx.store.resources.byOsIds<SecurityGroupAttrs>(ctx.projectId, ctx.region, 'security-group', port.securityGroupIds)).map((g) => [g.osId, g]));
         return {
           ...base,
-          Groups: port.securityGroupIds.map((osId) => ({ GroupId: groups.get(osId)?.id ?? osId, GroupName: groups.get(osId)?.attrs.groupName ?? '' })),
+          Groups: port.securityGroupIds.flatMap((osId) => {
+            const g = groups.get(osId);
+            return g ? [{ GroupId: g.id, GroupName: g.attrs.groupName }] : [];
+          }),
         };
       }
     }

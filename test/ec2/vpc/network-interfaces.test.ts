@@ -18,6 +18,7 @@ import {
   ResetNetworkInterfaceAttributeCommand, UnassignIpv6AddressesCommand, UnassignPrivateIpAddressesCommand,
 } from '@aws-sdk/client-ec2';
 import { type InstanceRef, setInstanceLookup } from '../../../src/actions/network-interfaces.js';
+import { ProviderError } from '../../../src/cloud/errors.js';
 import type { CloudContext } from '../../../src/cloud/provider.js';
 import { newRunId } from '../../helpers/cleanup.js';
 import { expectEc2Error } from '../../helpers/expect.js';
@@ -120,6 +121,14 @@ async function cloudCreatePort(ec2SubnetId: string, name: string): Promise<{ id:
   const { items } = await net.listNetworks(alphaCloudCtx(), { filters: { name: [ec2SubnetId] } });
   const p = await net.createPort(alphaCloudCtx(), { networkId: items[0].id, name });
   return { id: p.id, ip: p.fixedIps[0].ipAddress };
+}
+
+/** How many ports the cloud has on the EC2 subnet's network (the router's and DHCP ports included). */
+async function cloudPortsOn(ec2SubnetId: string): Promise<number> {
+  if (OPENSTACK) return (await openstackCli(['port', 'list', '--network', ec2SubnetId])).length;
+  const net = s.app.cloud.network;
+  const { items } = await net.listNetworks(alphaCloudCtx(), { filters: { name: [ec2SubnetId] } });
+  return (await net.listPorts(alphaCloudCtx(), { filters: { networkId: [items[0].id] } })).items.length;
 }
 
 async function cloudDeletePort(id: string) {
@@ -569,6 +578,21 @@ test('a port made on the cloud side appears as an interface on first sight; the 
   } finally {
     await cloudDeletePort(port.id).catch(() => undefined);
   }
+});
+
+test('a create whose second upstream call fails leaves no port and no interface behind', async () => {
+  const net = s.app.cloud.network as { updatePort: (...a: unknown[]) => Promise<unknown> };
+  const original = net.updatePort;
+  const portsBefore = await cloudPortsOn(subnetId);
+  // A cloud-picked primary with counted secondaries takes two calls: create the port, then add the counted addresses.
+  net.updatePort = async () => { throw new ProviderError('Unavailable', 'injected failure'); };
+  try {
+    await expectEc2Error(create({ SecondaryPrivateIpAddressCount: 2 }), 'Unavailable', { status: 503 });
+  } finally {
+    net.updatePort = original;
+  }
+  assert.deepEqual(await ids([{ Name: 'subnet-id', Values: [subnetId] }]), [], 'no interface');
+  assert.equal(await cloudPortsOn(subnetId), portsBefore, 'the port was deleted again');
 });
 
 test('another project sees and changes none of the interfaces (a check per action)', async () => {
