@@ -604,6 +604,55 @@ test('a create whose second upstream call fails leaves no port and no interface 
   assert.equal(await cloudPortsOn(subnetId), portsBefore, 'the port was deleted again');
 });
 
+test('Association: a floating IP on the interface shows with its Elastic IP ids (the Elastic IP area\'s hook)', async () => {
+  const ni = await create({ PrivateIpAddress: '10.40.1.80', PrivateIpAddresses: [{ PrivateIpAddress: '10.40.1.81' }] });
+  const id = ni.NetworkInterfaceId as string;
+  const vpc = await s.app.store.resources.find(s.alpha.projectId, s.region, vpcId);
+  const routerId = vpc?.osId as string;
+  const port = await cloudPort(id);
+  let fip: { id: string; ip: string } | undefined;
+  try {
+    // The cloud side of an Elastic IP association: router gateway, floating IP on the port's secondary address.
+    if (OPENSTACK) {
+      const [ext] = await openstackCli(['network', 'list', '--external']);
+      await exec('openstack', ['--os-cloud', 'demo', 'router', 'set', '--external-gateway', ext.ID, routerId], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, OS_CLIENT_CONFIG_FILE: join(TESTCLOUD_DIR, 'clouds.yaml') },
+      });
+      const f = await openstackCli(['floating', 'ip', 'create', '--port', port?.id as string, '--fixed-ip-address', '10.40.1.81', ext.ID]);
+      fip = { id: f.id, ip: f.floating_ip_address };
+    } else {
+      const net = s.app.cloud.network;
+      const [ext] = await net.listExternalNetworks(alphaCloudCtx());
+      await net.setRouterGateway(alphaCloudCtx(), routerId, ext.id);
+      const f = await net.createFloatingIp(alphaCloudCtx(), { floatingNetworkId: ext.id });
+      await net.updateFloatingIp(alphaCloudCtx(), f.id, { portId: port?.id as string, fixedIpAddress: '10.40.1.81' });
+      fip = { id: f.id, ip: f.floatingIpAddress };
+    }
+    // The Elastic IP area's store object for it (kind elastic-ip, attrs.associationId).
+    const eip = await s.app.store.resources.create(s.alpha.projectId, s.region, 'elastic-ip', fip.id, { associationId: 'eipassoc-0123456789abcdef0' });
+    const d = await one(id);
+    const publicDns = s.region === 'us-east-1'
+      ? `ec2-${fip.ip.replaceAll('.', '-')}.compute-1.amazonaws.com` : `ec2-${fip.ip.replaceAll('.', '-')}.${s.region}.compute.amazonaws.com`;
+    const association = { AllocationId: eip.id, AssociationId: 'eipassoc-0123456789abcdef0', IpOwnerId: d.OwnerId, PublicDnsName: publicDns, PublicIp: fip.ip };
+    assert.equal(d.Association, undefined, 'the primary address has no public address');
+    assert.deepEqual(d.PrivateIpAddresses?.map((a) => a.Association), [undefined, association]);
+    assert.deepEqual(await ids([{ Name: 'addresses.association.public-ip', Values: [fip.ip] }]), [id]);
+    assert.deepEqual(await ids([{ Name: 'association.public-ip', Values: [fip.ip] }]), []);
+    await expectEc2Error(ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.40.1.81'] })), 'InvalidParameterValue');
+    await s.app.store.resources.delete(s.alpha.projectId, [eip.id]);
+  } finally {
+    if (OPENSTACK) {
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, OS_CLIENT_CONFIG_FILE: join(TESTCLOUD_DIR, 'clouds.yaml') };
+      if (fip) await exec('openstack', ['--os-cloud', 'demo', 'floating', 'ip', 'delete', fip.id], { env }).catch(() => undefined);
+      await exec('openstack', ['--os-cloud', 'demo', 'router', 'unset', '--external-gateway', routerId], { env }).catch(() => undefined);
+    } else {
+      if (fip) await s.app.cloud.network.deleteFloatingIp(alphaCloudCtx(), fip.id).catch(() => undefined);
+      await s.app.cloud.network.setRouterGateway(alphaCloudCtx(), routerId, null).catch(() => undefined);
+    }
+    await del(id);
+  }
+});
+
 test('another project sees and changes none of the interfaces (a check per action)', async () => {
   const ni = await create({ Description: 'mine' });
   const id = ni.NetworkInterfaceId as string;
