@@ -119,6 +119,27 @@ async function resolveGroups(ctx: ActionContext, ids: string[] | undefined, vpc:
   return groups;
 }
 
+/**
+ * Disassociates the floating IPs on these addresses of the port (all of them when `addresses` is undefined), as
+ * AWS disassociates an Elastic IP from an address that goes, and clears their Elastic IP associations in the store.
+ */
+async function releaseFloatingIps(ctx: ActionContext, portId: string, addresses?: string[]): Promise<void> {
+  const net = ctx.cloud.network;
+  const { items } = await net.listFloatingIps(ctx.cloudCtx, { filters: { portId: [portId] } });
+  const hit = items.filter((f) => addresses === undefined || (f.fixedIpAddress !== null && addresses.includes(f.fixedIpAddress)));
+  if (hit.length === 0) return;
+  for (const f of hit) await net.updateFloatingIp(ctx.cloudCtx, f.id, { portId: null });
+  const eips = await ctx.store.resources.byOsIds<ElasticIpAttrs>(ctx.projectId, ctx.region, 'elastic-ip', hit.map((f) => f.id));
+  for (const eip of eips) {
+    if (!eip.attrs.associationId) continue;
+    const { associationId, ...rest } = eip.attrs;
+    await ctx.store.transaction(async (tx) => {
+      await tx.resources.updateAttrs(ctx.projectId, eip.id, rest);
+      await tx.resources.delete(ctx.projectId, [associationId]);
+    });
+  }
+}
+
 const keep = (p: PortRecord): FixedIpRequest[] => p.fixedIps.map((f) => ({ subnetId: f.subnetId, ipAddress: f.ipAddress }));
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -188,7 +209,8 @@ function present(ctx: ActionContext, eni: Eni, port: PortRecord, tags: Tag[], pc
     })),
     RequesterManaged: a.requesterManaged,
     SourceDestCheck: a.sourceDestCheck,
-    Status: a.attachment ? 'in-use' : 'available',
+    // A port a server uses without an EC2 attachment (attached outside EC2) is in use too.
+    Status: a.attachment || port.deviceId !== '' ? 'in-use' : 'available',
     SubnetId: a.subnetId,
     TagSet: tags,
     VpcId: a.vpcId,
@@ -489,6 +511,7 @@ defineAction('DeleteNetworkInterface', {
     // A port some server uses (attached outside EC2) is in use too.
     if (port && port.deviceId !== '') throw interfaceInUse(eni);
     if (port) {
+      await releaseFloatingIps(ctx, port.id);
       try {
         await ctx.cloud.network.deletePort(ctx.cloudCtx, eni.osId);
       } catch (e) {
@@ -776,12 +799,8 @@ defineAction('UnassignPrivateIpAddresses', {
     if (primary !== undefined && wanted.includes(primary)) {
       throw new Ec2Error('InvalidParameterValue', `The primary private IP address ${primary} of network interface ${eni.id} cannot be unassigned.`);
     }
-    try {
-      await ctx.cloud.network.updatePort(ctx.cloudCtx, eni.osId, { fixedIps: keep(port).filter((f) => !wanted.includes(f.ipAddress ?? '')) });
-    } catch (e) {
-      if (isProviderError(e, 'InUse')) throw new Ec2Error('InvalidParameterValue', `An Elastic IP address is associated with one of the addresses of interface ${eni.id}: disassociate it first.`);
-      throw e;
-    }
+    await releaseFloatingIps(ctx, port.id, wanted);
+    await ctx.cloud.network.updatePort(ctx.cloudCtx, eni.osId, { fixedIps: keep(port).filter((f) => !wanted.includes(f.ipAddress ?? '')) });
     return {};
   },
 });

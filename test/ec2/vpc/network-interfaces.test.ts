@@ -642,7 +642,12 @@ test('Association: a floating IP on the interface shows with its Elastic IP ids 
     assert.deepEqual(d.PrivateIpAddresses?.map((a) => a.Association), [undefined, association]);
     assert.deepEqual(await ids([{ Name: 'addresses.association.public-ip', Values: [fip.ip] }]), [id]);
     assert.deepEqual(await ids([{ Name: 'association.public-ip', Values: [fip.ip] }]), []);
-    await expectEc2Error(ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.40.1.81'] })), 'InvalidParameterValue');
+    // The address goes, and with it the association (the floating IP stays, unassociated).
+    await ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: ['10.40.1.81'] }));
+    const after = await one(id);
+    assert.deepEqual(after.PrivateIpAddresses?.map((a) => [a.PrivateIpAddress, a.Association]), [['10.40.1.80', undefined]]);
+    assert.equal((await s.app.store.resources.find<{ associationId?: string }>(s.alpha.projectId, s.region, eip.id))?.attrs.associationId, undefined);
+    assert.deepEqual(await ids([{ Name: 'addresses.association.public-ip', Values: [fip.ip] }]), []);
     await s.app.store.resources.delete(s.alpha.projectId, [eip.id]);
   } finally {
     if (OPENSTACK) {
