@@ -121,23 +121,14 @@ async function resolveGroups(ctx: ActionContext, ids: string[] | undefined, vpc:
 
 /**
  * Disassociates the floating IPs on these addresses of the port (all of them when `addresses` is undefined), as
- * AWS disassociates an Elastic IP from an address that goes, and clears their Elastic IP associations in the store.
+ * AWS disassociates an Elastic IP from an address that goes. The Elastic IP area sees it upstream (its association
+ * holds only while the floating IP is on the port and address it was made for).
  */
 async function releaseFloatingIps(ctx: ActionContext, portId: string, addresses?: string[]): Promise<void> {
   const net = ctx.cloud.network;
   const { items } = await net.listFloatingIps(ctx.cloudCtx, { filters: { portId: [portId] } });
   const hit = items.filter((f) => addresses === undefined || (f.fixedIpAddress !== null && addresses.includes(f.fixedIpAddress)));
-  if (hit.length === 0) return;
   for (const f of hit) await net.updateFloatingIp(ctx.cloudCtx, f.id, { portId: null });
-  const eips = await ctx.store.resources.byOsIds<ElasticIpAttrs>(ctx.projectId, ctx.region, 'elastic-ip', hit.map((f) => f.id));
-  for (const eip of eips) {
-    if (!eip.attrs.associationId) continue;
-    const { associationId, ...rest } = eip.attrs;
-    await ctx.store.transaction(async (tx) => {
-      await tx.resources.updateAttrs(ctx.projectId, eip.id, rest);
-      await tx.resources.delete(ctx.projectId, [associationId]);
-    });
-  }
 }
 
 const keep = (p: PortRecord): FixedIpRequest[] => p.fixedIps.map((f) => ({ subnetId: f.subnetId, ipAddress: f.ipAddress }));
