@@ -170,8 +170,11 @@ function present(ctx: ActionContext, eni: Eni, port: PortRecord, tags: Tag[], pc
     const fip = pc.fips.get(port.id)?.find((f) => f.fixedIpAddress === ip);
     if (!fip) return undefined;
     const eip = pc.eips.get(fip.id);
+    // The Elastic IP area's association holds while the floating IP is where it was associated (when it says where).
+    const ea = eip?.attrs as (ElasticIpAttrs & { associatedPortId?: string; associatedIp?: string }) | undefined;
+    const current = ea?.associatedPortId === undefined || (ea.associatedPortId === fip.portId && ea.associatedIp === fip.fixedIpAddress);
     return {
-      AllocationId: eip?.id, AssociationId: eip?.attrs.associationId, IpOwnerId: ctx.principal.ownerId,
+      AllocationId: eip?.id, AssociationId: current ? ea?.associationId : undefined, IpOwnerId: ctx.principal.ownerId,
       PublicDnsName: publicDnsName(ctx.region, fip.floatingIpAddress), PublicIp: fip.floatingIpAddress,
     };
   };
