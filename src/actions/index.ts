@@ -6,6 +6,7 @@ import './dhcp-options.js';
 import './internet-gateways.js';
 import './key-pairs.js';
 import './network-acls.js';
+import './network-interfaces.js';
 import './regions.js';
 import './route-tables.js';
 import './security-groups.js';

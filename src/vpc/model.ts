@@ -148,3 +148,11 @@ export interface ElasticIpAttrs {
   /** The reverse-DNS name set by ModifyAddressAttribute (without the trailing dot); kept, not published. */
   domainName?: string;
 }
+
+/** A network interface permission (store only): one of awsAccountId / awsService. */
+export interface NetworkInterfacePermissionAttrs {
+  networkInterfaceId: string;
+  awsAccountId?: string;
+  awsService?: string;
+  permission: 'INSTANCE-ATTACH' | 'EIP-ASSOCIATE';
+}
