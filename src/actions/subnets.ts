@@ -285,7 +285,8 @@ export async function deleteSubnet(ctx: ActionContext, subnet: Resource<SubnetAt
   const net = ctx.cloud.network;
   const vpc = await ctx.store.resources.find<VpcAttrs>(ctx.projectId, ctx.region, subnet.attrs.vpcId);
   const { items: ports } = await net.listPorts(ctx.cloudCtx, { filters: { subnetId: [subnet.osId] } });
-  if (ports.some((p) => p.deviceId !== vpc?.osId)) throw dependency();
+  // Ports the network service owns itself (DHCP, the router's interface) go with the network; only others block.
+  if (ports.some((p) => p.deviceId !== vpc?.osId && !p.deviceOwner.startsWith('network:'))) throw dependency();
   try {
     if (vpc) await net.removeRouterInterface(ctx.cloudCtx, vpc.osId, subnet.osId);
   } catch (e) {

@@ -13,10 +13,10 @@ import { type Cidr, contains, formatCidr, overlaps, parseCidr } from '../kit/ip.
 import { tagSet, tagsFromSpecifications, writeCreateTags } from '../kit/tags.js';
 import { type DescribeSpec, describe } from '../resources/describe.js';
 import { isValidId, newId } from '../resources/ids.js';
-import { requireResource, storedWithTags } from '../resources/lookup.js';
+import { requireResource, resourcesWhere, storedWithTags } from '../resources/lookup.js';
 import { createWithUndo } from '../resources/undo.js';
 import type { Resource, Store, Tag } from '../store/store.js';
-import type { NetworkAclAttrs, RouteTableAttrs, SecurityGroupAttrs, SubnetAttrs, VpcAttrs, VpcIpv6Association } from '../vpc/model.js';
+import type { DhcpOptionsAttrs, NetworkAclAttrs, RouteTableAttrs, SecurityGroupAttrs, SubnetAttrs, VpcAttrs, VpcIpv6Association } from '../vpc/model.js';
 import type { ActionContext } from './context.js';
 import { defineAction } from './registry.js';
 import { makeDefaultGroup } from './security-groups.js';
@@ -49,6 +49,21 @@ export interface NewVpc {
   tags?: Tag[];
 }
 
+/**
+ * The project's default DHCP option set in the region, made with its first VPC as AWS accounts have one: the
+ * region's internal domain and AmazonProvidedDNS. `tx` is the VPC's transaction.
+ */
+async function defaultDhcpOptions(ctx: ActionContext, tx: Store): Promise<string> {
+  const [existing] = await resourcesWhere<DhcpOptionsAttrs>(ctx, 'dhcp-options', { isDefault: true }, tx);
+  if (existing) return existing.id;
+  const domain = ctx.region === 'us-east-1' ? 'ec2.internal' : `${ctx.region}.compute.internal`;
+  const made = await tx.resources.createOwn<DhcpOptionsAttrs>(ctx.projectId, ctx.region, 'dhcp-options', {
+    configurations: [{ key: 'domain-name', values: [domain] }, { key: 'domain-name-servers', values: ['AmazonProvidedDNS'] }],
+    isDefault: true,
+  }, newId('dhcp-options'));
+  return made.id;
+}
+
 /** Creates a VPC upstream and in the store; nothing is left behind when a step fails. */
 export async function createVpc(ctx: ActionContext, v: NewVpc): Promise<VpcView> {
   const vpcId = newId('vpc');
@@ -65,6 +80,7 @@ export async function createVpc(ctx: ActionContext, v: NewVpc): Promise<VpcView>
       }
       const mainRouteTableId = newId('route-table');
       const defaultNetworkAclId = newId('network-acl');
+      const dhcpOptionsId = await defaultDhcpOptions(ctx, tx);
       const sg = await tx.resources.create(ctx.projectId, ctx.region, 'security-group', group.id, {
         vpcId, groupName: 'default', description: 'default VPC security group', isDefault: true,
       } satisfies SecurityGroupAttrs);
@@ -76,7 +92,7 @@ export async function createVpc(ctx: ActionContext, v: NewVpc): Promise<VpcView>
           : [],
         instanceTenancy: v.instanceTenancy ?? 'default',
         isDefault: v.isDefault ?? false,
-        dhcpOptionsId: 'default',
+        dhcpOptionsId,
         enableDnsSupport: true,
         enableDnsHostnames: v.isDefault ?? false,
         enableNetworkAddressUsageMetrics: false,

@@ -71,9 +71,16 @@ export class ResourcesRepo {
     return { id, projectId, region, kind, osId: id, attrs, createdAt: now() };
   }
 
+  /**
+   * In a transaction on MySQL/PostgreSQL the row is locked until it ends (SELECT … FOR UPDATE), so that a read,
+   * change and write of an object's attributes cannot lose a concurrent one (SQLite's writers are serialized by
+   * BEGIN IMMEDIATE already).
+   */
   async find<A = Record<string, unknown>>(projectId: string, region: string, id: string): Promise<Resource<A> | undefined> {
-    const r = await this.db.selectFrom('resources').selectAll()
-      .where('project_id', '=', projectId).where('region', '=', region).where('id', '=', id).executeTakeFirst();
+    let q = this.db.selectFrom('resources').selectAll()
+      .where('project_id', '=', projectId).where('region', '=', region).where('id', '=', id);
+    if (this.db.isTransaction && this.dialect !== 'sqlite') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
     return r && rowToResource(r);
   }
 

@@ -88,7 +88,11 @@ export interface InternetGatewayAttrs {
 }
 
 export interface DhcpConfiguration { key: string; values: string[] }
-export interface DhcpOptionsAttrs { configurations: DhcpConfiguration[] }
+export interface DhcpOptionsAttrs {
+  configurations: DhcpConfiguration[];
+  /** The project's default set (the region's internal domain, AmazonProvidedDNS), made with its first VPC. */
+  isDefault?: boolean;
+}
 
 export interface NetworkAclEntryAttrs {
   ruleNumber: number;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  AssociateVpcCidrBlockCommand, DeleteInternetGatewayCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand,
+  AssociateVpcCidrBlockCommand, DeleteInternetGatewayCommand, DescribeDhcpOptionsCommand, DescribeInternetGatewaysCommand, DescribeRouteTablesCommand,
   DetachInternetGatewayCommand, CreateDefaultSubnetCommand, CreateDefaultVpcCommand, CreateSubnetCommand, CreateVpcCommand,
   DeleteSubnetCommand, DeleteVpcCommand, DescribeAccountAttributesCommand, DescribeSubnetsCommand, DescribeVpcAttributeCommand,
   DescribeVpcsCommand, DisassociateVpcCidrBlockCommand, type EC2Client, type Filter, ModifyVpcAttributeCommand, ModifyVpcTenancyCommand,
@@ -174,7 +174,13 @@ test('CreateVpc, DescribeVpcs, DeleteVpc', async () => {
   made.add(Vpc?.VpcId as string);
   assert.match(Vpc?.VpcId ?? '', /^vpc-[0-9a-f]{17}$/);
   assert.equal(Vpc?.CidrBlock, '10.20.0.0/16');
-  assert.equal(Vpc?.DhcpOptionsId, 'default');
+  // The project's default option set, as AWS gives every VPC: the region's internal domain and AmazonProvidedDNS.
+  assert.match(Vpc?.DhcpOptionsId ?? '', /^dopt-[0-9a-f]{17}$/);
+  const { DhcpOptions } = await ec2.send(new DescribeDhcpOptionsCommand({ DhcpOptionsIds: [Vpc?.DhcpOptionsId as string] }));
+  assert.deepEqual(DhcpOptions?.[0].DhcpConfigurations, [
+    { Key: 'domain-name', Values: [{ Value: s.region === 'us-east-1' ? 'ec2.internal' : `${s.region}.compute.internal` }] },
+    { Key: 'domain-name-servers', Values: [{ Value: 'AmazonProvidedDNS' }] },
+  ]);
   assert.equal(Vpc?.IsDefault, false);
   assert.equal(Vpc?.Ipv6CidrBlockAssociationSet, undefined);
   const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [Vpc?.VpcId as string] }));
