@@ -8,7 +8,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand, CreateVpcCommand, DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client,
+} from '@aws-sdk/client-ec2';
 import { cleanEnv, freePort, live, spawnNode, stop, waitReady } from '../helpers/processes.js';
 
 const clients: EC2Client[] = [];
@@ -69,9 +72,15 @@ test('SIGKILL during parallel CreateVpc/CreateSubnet: every acknowledged object 
   const shownIds = new Set(shown.map((v) => v.VpcId));
   assert.equal(shownIds.size, shown.length, 'no VPC id twice');
   for (const id of acknowledged.vpcs) assert.ok(shownIds.has(id), `acknowledged ${id} is kept`);
+  const tables = (await after.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.main', Values: ['true'] }] }))).RouteTables ?? [];
+  const groups = (await after.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] }))).SecurityGroups ?? [];
+  const acls = (await after.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'default', Values: ['true'] }] }))).NetworkAcls ?? [];
   for (const v of shown) {
     assert.equal(v.State, 'available');
     assert.ok(v.CidrBlockAssociationSet?.length, `${v.VpcId} is whole`);
+    assert.equal(tables.filter((t) => t.VpcId === v.VpcId).length, 1, `${v.VpcId} has its main route table`);
+    assert.equal(groups.filter((g) => g.VpcId === v.VpcId).length, 1, `${v.VpcId} has its default security group`);
+    assert.equal(acls.filter((a) => a.VpcId === v.VpcId).length, 1, `${v.VpcId} has its default network ACL`);
   }
   const shownSubnets = (await after.send(new DescribeSubnetsCommand({}))).Subnets ?? [];
   for (const s of acknowledged.subnets) assert.ok(shownSubnets.some((x) => x.SubnetId === s.id && x.VpcId === s.vpcId), `acknowledged ${s.id} is kept`);
