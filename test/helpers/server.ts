@@ -58,7 +58,14 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
   });
   const region = config.DEFAULT.region_name;
   const logLines: string[] = [];
-  const app = await createApp(config, { logger: createLogger('info', {}, (l) => logLines.push(l)) });
+  // EC2API_TEST_LOG=errors prints the server's error lines (unhandled errors with their stacks) to stderr.
+  const printErrors = process.env.EC2API_TEST_LOG === 'errors';
+  const app = await createApp(config, {
+    logger: createLogger('info', {}, (l) => {
+      logLines.push(l);
+      if (printErrors && /"level":"(error|fatal)"/.test(l)) process.stderr.write(`${l}\n`);
+    }),
+  });
   const server: Server = await listen(createEc2Server(app.pipeline, app.logger, app.metrics), 0, '127.0.0.1');
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let alpha: Credential;
@@ -109,8 +116,11 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
       // On OpenStack the Neutron objects behind this server's VPC objects outlive it: delete them.
       if (openstack) {
         for (const cred of [alpha, beta]) {
-          const c = s.client(cred);
-          await deleteVpcObjects(c);
+          // Only for a project that has VPC objects in this server's store: a Describe would make it a default VPC.
+          const kinds = ['vpc', 'security-group', 'network-interface', 'elastic-ip'] as const;
+          const lists = await Promise.all(kinds.map((k) => app.store.resources.list(cred.projectId, region, k)));
+          if (lists.every((l) => l.length === 0)) continue;
+          await deleteVpcObjects(s.client(cred));
         }
       }
       for (const c of clients) c.destroy();
