@@ -42,7 +42,7 @@ if (openstack) {
   const suites = files('test', (p) => !localOnly(p) || p === 'test/cloud-contract/openstack.test.ts' || p.startsWith('test/openstack/'));
   groups.push({ name: 'openstack', files: suites, env: { EC2API_TEST_BACKEND: 'openstack', EC2API_TEST_DIALECT: 'mysql' },
     // nova-api and keystone of the test cloud are single processes: fewer files at once there.
-    concurrency: 2 });
+    concurrency: 3 });
 } else {
   groups.push({ name: 'e2e:sqlite', files: files('test', (p) => !perDialect(p) && (!localOnly(p) || p.startsWith('test/upstream/') || p.startsWith('test/ops/'))), env: { EC2API_TEST_DIALECT: 'sqlite', EC2API_TEST_BACKEND: 'local' } });
   groups.push({ name: 'unit', files: files('src'), env: {} });
