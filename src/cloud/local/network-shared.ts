@@ -113,7 +113,7 @@ export async function countOf(db: Db, table: 'local_networks' | 'local_subnets' 
   return Number(n);
 }
 
-/** The embedded cloud's Neutron quotas but floating IPs ([local] max_elastic_ips); security group rules count per group, as AWS does. */
-export const LOCAL_NETWORK_QUOTAS = { networks: 100, subnets: 500, routers: 100, securityGroups: 2500, securityGroupRules: 60, ports: -1 };
+/** The embedded cloud's Neutron quotas but floating IPs ([local] max_elastic_ips); security group rules count per group, as AWS does. Networks, subnets and routers are bounded by the VPC API's own limits ([vpc]), not here. */
+export const LOCAL_NETWORK_QUOTAS = { networks: 10000, subnets: 10000, routers: 10000, securityGroups: 2500, securityGroupRules: 60, ports: -1 };
 
 export const ROUTER_INTERFACE = 'network:router_interface';
