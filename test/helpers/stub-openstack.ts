@@ -9,6 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { startTestServer, type TestServer } from './server.js';
 
 export interface StubReply { status: number; body?: unknown; delayMs?: number }
 export type StubHandler = (method: string, path: string, body: unknown) => StubReply;
@@ -110,4 +112,19 @@ export function writeStubConfig(stub: StubCloud, name: string, extra: string[] =
     ...extra,
   ].join('\n'));
   return conf;
+}
+
+/** The service on the OpenStack backend pointed at a new stub cloud, and an SDK client with the stub's EC2 credential. */
+export async function startStubbedServer(name: string, extra: string[] = []): Promise<{ stub: StubCloud; s: TestServer; ec2: EC2Client; close(): Promise<void> }> {
+  const stub = await startStubCloud();
+  const s = await startTestServer({ EC2API_CONFIG: writeStubConfig(stub, name, extra) });
+  const ec2 = new EC2Client({ endpoint: s.endpoint, region: 'RegionOne', maxAttempts: 1, credentials: { accessKeyId: stub.access, secretAccessKey: stub.secret } });
+  return {
+    stub, s, ec2,
+    async close() {
+      ec2.destroy();
+      await s.close();
+      await stub.close();
+    },
+  };
 }

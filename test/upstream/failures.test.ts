@@ -12,24 +12,19 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { expectEc2Error } from '../helpers/expect.js';
-import { startStubCloud, type StubCloud, writeStubConfig } from '../helpers/stub-openstack.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startStubbedServer, type StubCloud } from '../helpers/stub-openstack.js';
+import type { TestServer } from '../helpers/server.js';
 
 let stub: StubCloud;
 let s: TestServer;
 let ec2: EC2Client;
 
+let close: () => Promise<void>;
+
 before(async () => {
-  stub = await startStubCloud();
-  const conf = writeStubConfig(stub, 'stub');
-  s = await startTestServer({ EC2API_CONFIG: conf });
-  ec2 = new EC2Client({ endpoint: s.endpoint, region: 'RegionOne', maxAttempts: 1, credentials: { accessKeyId: stub.access, secretAccessKey: stub.secret } });
+  ({ stub, s, ec2, close } = await startStubbedServer('stub'));
 });
-after(async () => {
-  ec2.destroy();
-  await s.close();
-  await stub.close();
-});
+after(() => close());
 beforeEach(() => {
   stub.keystoneDown = false;
   stub.credentialsForbidden = false;

@@ -4,25 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { startStubCloud, type StubCloud, writeStubConfig, type StubHandler } from '../helpers/stub-openstack.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { CreateSubnetCommand, CreateVpcCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { startStubbedServer, type StubCloud, type StubHandler } from '../helpers/stub-openstack.js';
 
 let stub: StubCloud;
-let s: TestServer;
 let ec2: EC2Client;
 
+let close: () => Promise<void>;
+
 before(async () => {
-  stub = await startStubCloud();
-  const conf = writeStubConfig(stub, 'stub-undo', ['[vpc]', 'default_vpc = false']);
-  s = await startTestServer({ EC2API_CONFIG: conf });
-  ec2 = new EC2Client({ endpoint: s.endpoint, region: 'RegionOne', maxAttempts: 1, credentials: { accessKeyId: stub.access, secretAccessKey: stub.secret } });
+  ({ stub, ec2, close } = await startStubbedServer('stub-undo', ['[vpc]', 'default_vpc = false']));
 });
-after(async () => {
-  ec2.destroy();
-  await s.close();
-  await stub.close();
-});
+after(() => close());
 beforeEach(() => {
   stub.calls.length = 0;
 });
