@@ -33,6 +33,21 @@ import type {
   SubnetRecord,
   SubnetUpdate,
   HostRoute,
+  FlavorRecord,
+  ServerRecord,
+  NewServer,
+  ServerFilters,
+  ServerGroupRecord,
+  VolumeRecord,
+  VolumeAttachmentRecord,
+  NewVolume,
+  VolumeFilters,
+  SnapshotRecord,
+  NewSnapshot,
+  SnapshotFilters,
+  NewImage,
+  ImageUpdate,
+  ImageMemberRecord,
 } from './records.js';
 
 /** Who is calling and where: every provider call is made on behalf of one project in one region. */
@@ -85,6 +100,43 @@ export interface ComputeService {
   /** Zones of the caller's region, in the backend's order. */
   listAvailabilityZones(ctx: CloudContext): Promise<AvailabilityZoneRecord[]>;
   getQuotas(ctx: CloudContext): Promise<ComputeQuotas>;
+
+  /** Flavors the caller may use, in id order. */
+  listFlavors(ctx: CloudContext): Promise<FlavorRecord[]>;
+
+  /**
+   * Servers: the caller's project's own, oldest first (created_at, then id), so limit/marker page stably.
+   * createServer answers at once with status BUILD; the server becomes ACTIVE (or ERROR) later.
+   * QuotaExceeded over the instances/cores/ram quota; BadRequest for what Nova refuses.
+   */
+  createServer(ctx: CloudContext, server: NewServer): Promise<ServerRecord>;
+  getServer(ctx: CloudContext, id: string): Promise<ServerRecord | undefined>;
+  listServers(ctx: CloudContext, query?: ListQuery<ServerFilters>): Promise<Page<ServerRecord>>;
+  /** The server goes away (DELETED, then unlisted); volumes it made with deleteOnTermination go with it. */
+  deleteServer(ctx: CloudContext, id: string): Promise<void>;
+  /** Conflict when the server is not in a state that allows it (Nova's 409). */
+  startServer(ctx: CloudContext, id: string): Promise<void>;
+  stopServer(ctx: CloudContext, id: string): Promise<void>;
+  rebootServer(ctx: CloudContext, id: string, hard: boolean): Promise<void>;
+  /** Resize to another flavor and confirm it (the server keeps its power state). */
+  resizeServer(ctx: CloudContext, id: string, flavorId: string): Promise<void>;
+  updateServerMetadata(ctx: CloudContext, id: string, metadata: Record<string, string | null>): Promise<void>;
+  /** The console log, up to `lines` last lines ('' when there is none yet). */
+  getConsoleOutput(ctx: CloudContext, id: string, lines?: number): Promise<string>;
+  /** The encrypted admin password the server posted (os-server-password), '' when none. */
+  getServerPassword(ctx: CloudContext, id: string): Promise<string>;
+  /** Nova createImage: a snapshot image of the server (for a volume-backed server, Cinder snapshots of its volumes). Returns the image id. */
+  createServerImage(ctx: CloudContext, id: string, image: { name: string; metadata?: Record<string, string> }): Promise<string>;
+
+  /** Attaches a volume (os-volume_attachments). InUse when the volume is not available; Conflict for a taken device. */
+  attachVolume(ctx: CloudContext, serverId: string, volumeId: string, device?: string): Promise<VolumeAttachmentRecord>;
+  /** NotFound when the volume is not attached to the server. */
+  detachVolume(ctx: CloudContext, serverId: string, volumeId: string): Promise<void>;
+
+  createServerGroup(ctx: CloudContext, group: { name: string; policy: ServerGroupRecord['policy'] }): Promise<ServerGroupRecord>;
+  getServerGroup(ctx: CloudContext, id: string): Promise<ServerGroupRecord | undefined>;
+  listServerGroups(ctx: CloudContext): Promise<ServerGroupRecord[]>;
+  deleteServerGroup(ctx: CloudContext, id: string): Promise<void>;
 }
 
 /**
@@ -165,9 +217,29 @@ export interface NetworkService {
   deleteSecurityGroupRule(ctx: CloudContext, id: string): Promise<void>;
 }
 
-/** Cinder. */
+/**
+ * Cinder. Volumes and snapshots of the caller's project, oldest first (created_at, then id).
+ * Creates answer at once with status 'creating'; the object becomes 'available' later.
+ * Errors: QuotaExceeded, InUse (deleting an attached volume, or one with snapshots), BadRequest.
+ */
 export interface BlockStorageService {
   getQuotas(ctx: CloudContext): Promise<BlockStorageQuotas>;
+  /** Volume type names, the default first. */
+  listVolumeTypes(ctx: CloudContext): Promise<string[]>;
+
+  createVolume(ctx: CloudContext, volume: NewVolume): Promise<VolumeRecord>;
+  getVolume(ctx: CloudContext, id: string): Promise<VolumeRecord | undefined>;
+  listVolumes(ctx: CloudContext, query?: ListQuery<VolumeFilters>): Promise<Page<VolumeRecord>>;
+  deleteVolume(ctx: CloudContext, id: string): Promise<void>;
+  /** Grow to sizeGb (BadRequest when not larger). */
+  extendVolume(ctx: CloudContext, id: string, sizeGb: number): Promise<void>;
+  retypeVolume(ctx: CloudContext, id: string, volumeType: string): Promise<void>;
+  updateVolume(ctx: CloudContext, id: string, update: { name?: string; description?: string; metadata?: Record<string, string> }): Promise<void>;
+
+  createSnapshot(ctx: CloudContext, snapshot: NewSnapshot): Promise<SnapshotRecord>;
+  getSnapshot(ctx: CloudContext, id: string): Promise<SnapshotRecord | undefined>;
+  listSnapshots(ctx: CloudContext, query?: ListQuery<SnapshotFilters>): Promise<Page<SnapshotRecord>>;
+  deleteSnapshot(ctx: CloudContext, id: string): Promise<void>;
 }
 
 /** Glance. */
@@ -179,6 +251,16 @@ export interface ImageService {
   listImages(ctx: CloudContext, query?: ListQuery<ImageFilters>): Promise<Page<ImageRecord>>;
   /** undefined when there is no such image or the caller may not see it. */
   getImage(ctx: CloudContext, id: string): Promise<ImageRecord | undefined>;
+  /** A new image of the caller's project (status 'queued' until data or a location comes; EC2 images may stay so). */
+  createImage(ctx: CloudContext, image: NewImage): Promise<ImageRecord>;
+  updateImage(ctx: CloudContext, id: string, update: ImageUpdate): Promise<ImageRecord>;
+  /** Forbidden for another project's image; NotFound when missing. */
+  deleteImage(ctx: CloudContext, id: string): Promise<void>;
+  /** Members of one of the caller's images (its visibility must be 'shared'). */
+  listImageMembers(ctx: CloudContext, id: string): Promise<ImageMemberRecord[]>;
+  /** Shares the image with a project (Conflict when already a member); the member's status is set to accepted where the backend allows. */
+  addImageMember(ctx: CloudContext, id: string, projectId: string): Promise<ImageMemberRecord>;
+  removeImageMember(ctx: CloudContext, id: string, projectId: string): Promise<void>;
 }
 
 /** Keystone. */

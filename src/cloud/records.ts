@@ -60,6 +60,12 @@ export interface ImageRecord {
   diskFormat?: string;
   containerFormat?: string;
   createdAt: Date;
+  /** Glance properties (everything beyond the core fields), string-valued. */
+  properties?: Record<string, string>;
+  /** Bytes of image data, when there is data. */
+  sizeBytes?: number;
+  minDiskGb?: number;
+  protected?: boolean;
 }
 
 /** Filters Glance applies itself (exact values; names are not among them: Glance cannot quote every name in its `in:` lists). */
@@ -237,3 +243,188 @@ export interface RouterFilters { name?: string[] }
 export interface FloatingIpFilters { portId?: string[]; floatingIpAddress?: string[]; floatingNetworkId?: string[] }
 export interface SecurityGroupFilters { name?: string[] }
 export interface SecurityGroupRuleFilters { securityGroupId?: string[]; direction?: ('ingress' | 'egress')[] }
+
+/** A Nova flavor: what an EC2 instance type maps onto. */
+export interface FlavorRecord {
+  id: string;
+  /** The flavor's name; the EC2 instance type is this name or its mapping in [openstack] flavor_map. */
+  name: string;
+  vcpus: number;
+  ramMb: number;
+  /** Root disk size in GiB (0: the image's size). */
+  diskGb: number;
+}
+
+/** Nova's server status, as the API shows it. */
+export type ServerStatus =
+  | 'BUILD' | 'ACTIVE' | 'SHUTOFF' | 'REBOOT' | 'HARD_REBOOT' | 'RESIZE' | 'VERIFY_RESIZE'
+  | 'PAUSED' | 'SUSPENDED' | 'SHELVED' | 'SHELVED_OFFLOADED' | 'ERROR' | 'DELETED' | 'UNKNOWN';
+
+/** A Nova server (an EC2 instance). */
+export interface ServerRecord {
+  id: string;
+  name: string;
+  projectId: string;
+  status: ServerStatus;
+  /** Nova's OS-EXT-STS:task_state (e.g. 'powering-off', 'rebooting', 'deleting'); absent when idle. */
+  taskState?: string;
+  flavorId: string;
+  /** Absent for a server booted from a volume. */
+  imageId?: string;
+  keyName?: string;
+  availabilityZone: string;
+  /** Server metadata (Nova: string → string). */
+  metadata: Record<string, string>;
+  /** Nova server tags (2.26). */
+  tags?: string[];
+  /** Ids of the volumes attached to it, in attachment order. */
+  volumeIds: string[];
+  createdAt: Date;
+  /** When it last became ACTIVE (OS-SRV-USG:launched_at). */
+  launchedAt?: Date;
+  /** Fault message of an ERROR server. */
+  fault?: string;
+}
+
+/** How a new server gets a disk: Nova's block_device_mapping_v2 entry. */
+export interface NewBlockDevice {
+  /** 0 for the root disk; absent for other disks. */
+  bootIndex?: number;
+  sourceType: 'image' | 'volume' | 'snapshot' | 'blank';
+  destinationType: 'volume' | 'local';
+  /** The image, volume or snapshot id (absent for 'blank'). */
+  sourceId?: string;
+  sizeGb?: number;
+  volumeType?: string;
+  deviceName?: string;
+  deleteOnTermination: boolean;
+}
+
+export interface NewServer {
+  name: string;
+  flavorId: string;
+  /** The image to boot from, unless a block device with bootIndex 0 says otherwise. */
+  imageId?: string;
+  keyName?: string;
+  /** Base64, as Nova takes it. */
+  userData?: string;
+  availabilityZone?: string;
+  /** Existing ports, in device order (eth0 first). */
+  portIds: string[];
+  blockDevices?: NewBlockDevice[];
+  metadata?: Record<string, string>;
+  /** A server group (scheduler hint `group`). */
+  serverGroupId?: string;
+}
+
+export interface ServerFilters {
+  /** Servers in these states only. */
+  status?: ServerStatus[];
+  name?: string[];
+}
+
+/** A Nova server group: a placement policy. */
+export interface ServerGroupRecord {
+  id: string;
+  name: string;
+  policy: 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+  memberIds: string[];
+  projectId: string;
+}
+
+/** A Cinder volume. */
+export interface VolumeRecord {
+  id: string;
+  name: string;
+  description?: string;
+  projectId: string;
+  sizeGb: number;
+  /** creating, available, attaching, in-use, detaching, deleting, error, extending, retyping, maintenance … */
+  status: string;
+  volumeType?: string;
+  availabilityZone: string;
+  snapshotId?: string;
+  /** The image a volume was made from (volume_image_metadata.image_id). */
+  imageId?: string;
+  bootable: boolean;
+  multiattach: boolean;
+  encrypted: boolean;
+  metadata: Record<string, string>;
+  attachments: VolumeAttachmentRecord[];
+  createdAt: Date;
+}
+
+export interface VolumeAttachmentRecord {
+  /** Nova's attachment id is the volume id; Cinder's attachment_id differs. */
+  id: string;
+  volumeId: string;
+  serverId: string;
+  /** /dev/vdb … as the cloud reports it. */
+  device?: string;
+  attachedAt?: Date;
+}
+
+export interface NewVolume {
+  sizeGb?: number;
+  availabilityZone?: string;
+  snapshotId?: string;
+  imageId?: string;
+  volumeType?: string;
+  name?: string;
+  description?: string;
+  multiattach?: boolean;
+  metadata?: Record<string, string>;
+}
+
+export interface VolumeFilters { status?: string[]; name?: string[] }
+
+/** A Cinder snapshot. */
+export interface SnapshotRecord {
+  id: string;
+  name: string;
+  description?: string;
+  projectId: string;
+  volumeId: string;
+  sizeGb: number;
+  /** creating, available, deleting, error … */
+  status: string;
+  /** '0%' … '100%' (os-extended-snapshot-attributes:progress). */
+  progress?: string;
+  metadata: Record<string, string>;
+  createdAt: Date;
+}
+
+export interface NewSnapshot {
+  volumeId: string;
+  name?: string;
+  description?: string;
+  /** Snapshot an in-use volume too. */
+  force?: boolean;
+  metadata?: Record<string, string>;
+}
+
+export interface SnapshotFilters { volumeId?: string[]; status?: string[] }
+
+/** A new Glance image (its data, if any, comes later or never: EC2 images are metadata over snapshots). */
+export interface NewImage {
+  name: string;
+  visibility?: 'public' | 'private' | 'shared';
+  diskFormat?: string;
+  containerFormat?: string;
+  /** Glance properties (string values), e.g. architecture, kernel_id, ramdisk_id, os_type, block_device_mapping, root_device_name. */
+  properties?: Record<string, string>;
+}
+
+export interface ImageUpdate {
+  name?: string;
+  visibility?: 'public' | 'private' | 'shared';
+  /** Properties to set (a string) or remove (null). */
+  properties?: Record<string, string | null>;
+}
+
+/** A Glance image member: a project the image is shared with. */
+export interface ImageMemberRecord {
+  imageId: string;
+  memberId: string;
+  status: 'pending' | 'accepted' | 'rejected';
+}

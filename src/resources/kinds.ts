@@ -105,6 +105,45 @@ export const KINDS = defineKinds({
     prefix: 'eipassoc', label: 'association',
     notFound: 'InvalidAssociationID.NotFound', malformed: 'InvalidAssociationID.Malformed', taggable: false, service: 'store',
   },
+  // Instances, images, volumes, snapshots, launch templates, placement groups.
+  // compute: a Nova server / server group; image: a Glance image; block-storage: a Cinder volume / snapshot.
+  instance: {
+    prefix: 'i', resourceType: 'instance', label: 'instance',
+    notFound: 'InvalidInstanceID.NotFound', malformed: 'InvalidInstanceID.Malformed', taggable: true, service: 'compute',
+  },
+  reservation: {
+    prefix: 'r', label: 'reservation',
+    notFound: 'InvalidReservationID.NotFound', malformed: 'InvalidReservationID.Malformed', taggable: false, service: 'store',
+  },
+  image: {
+    prefix: 'ami', resourceType: 'image', label: 'image',
+    notFound: 'InvalidAMIID.NotFound', malformed: 'InvalidAMIID.Malformed', taggable: true, service: 'image',
+  },
+  // Kernel and ramdisk images are images too (resource type 'image' names the ami kind above).
+  'kernel-image': {
+    prefix: 'aki', label: 'image',
+    notFound: 'InvalidAMIID.NotFound', malformed: 'InvalidAMIID.Malformed', taggable: true, service: 'image',
+  },
+  'ramdisk-image': {
+    prefix: 'ari', label: 'image',
+    notFound: 'InvalidAMIID.NotFound', malformed: 'InvalidAMIID.Malformed', taggable: true, service: 'image',
+  },
+  volume: {
+    prefix: 'vol', resourceType: 'volume', label: 'volume',
+    notFound: 'InvalidVolume.NotFound', malformed: 'InvalidVolumeID.Malformed', taggable: true, service: 'block-storage',
+  },
+  snapshot: {
+    prefix: 'snap', resourceType: 'snapshot', label: 'snapshot',
+    notFound: 'InvalidSnapshot.NotFound', malformed: 'InvalidSnapshotID.Malformed', taggable: true, service: 'block-storage',
+  },
+  'launch-template': {
+    prefix: 'lt', resourceType: 'launch-template', label: 'launch template',
+    notFound: 'InvalidLaunchTemplateId.NotFound', malformed: 'InvalidLaunchTemplateId.Malformed', taggable: true, service: 'store',
+  },
+  'placement-group': {
+    prefix: 'pg', resourceType: 'placement-group', label: 'placement group',
+    notFound: 'InvalidPlacementGroup.Unknown', malformed: 'InvalidPlacementGroupId.Malformed', taggable: true, service: 'compute',
+  },
 });
 
 export type Kind = keyof typeof KINDS;

@@ -30,7 +30,7 @@ async function localTarget(): Promise<NetworkContractTarget> {
     async withQuotas(q, check) {
       const argv = [`--local.max_instances=${q.instances}`, `--local.max_elastic_ips=${q.floatingIps}`,
         `--local.max_volumes=${q.volumes}`, `--local.max_volume_gigabytes=${q.gigabytes}`, `--local.max_snapshots=${q.snapshots}`];
-      await check(await openLocalCloud(db, loadConfig({ env: {}, argv })));
+      await check(await openLocalCloud(db, loadConfig({ env: {}, argv })), ctx(randomUUID()));
     },
     createImage: async (owner, image) =>
       (await addImage(cloudDb, region, { owner: owners[owner], ...image, diskFormat: 'raw', containerFormat: 'bare' })).id,

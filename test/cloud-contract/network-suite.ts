@@ -383,13 +383,15 @@ export function runNetworkContract(name: string, create: () => Promise<NetworkCo
     });
 
     test('floating IPs: the quota holds', async () => {
-      const [external] = await net.listExternalNetworks(t.a);
-      const have = (await net.listFloatingIps(t.a)).items.length;
-      await t.withQuotas({ instances: 20, floatingIps: have + 1, volumes: 100, gigabytes: 1000, snapshots: 100 }, async (provider) => {
-        const one = await provider.network.createFloatingIp(t.a, { floatingNetworkId: external.id });
-        later(() => net.deleteFloatingIp(t.a, one.id));
-        await assert.rejects(provider.network.createFloatingIp(t.a, { floatingNetworkId: external.id }), kind('QuotaExceeded'));
-        await provider.network.deleteFloatingIp(t.a, one.id);
+      let have = 0;
+      await t.withQuotas({ instances: 20, floatingIps: 100, volumes: 100, gigabytes: 1000, snapshots: 100 },
+        async (provider, ctx) => { have = (await provider.network.listFloatingIps(ctx)).items.length; });
+      await t.withQuotas({ instances: 20, floatingIps: have + 1, volumes: 100, gigabytes: 1000, snapshots: 100 }, async (provider, ctx) => {
+        const [external] = await provider.network.listExternalNetworks(ctx);
+        const one = await provider.network.createFloatingIp(ctx, { floatingNetworkId: external.id });
+        later(() => provider.network.deleteFloatingIp(ctx, one.id));
+        await assert.rejects(provider.network.createFloatingIp(ctx, { floatingNetworkId: external.id }), kind('QuotaExceeded'));
+        await provider.network.deleteFloatingIp(ctx, one.id);
       });
     });
   });

@@ -55,9 +55,11 @@ if (TEST_BACKEND !== 'openstack') {
       if (!res.ok) throw new Error(`${method} ${type}${path}: HTTP ${res.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
     };
-    const nova = (method: string, body?: object) => api(tokens.admin, 'compute', method, `/os-quota-sets/${a.projectId}`, body);
-    const neutron = (method: string, body?: object) => api(tokens.admin, 'network', method, `/v2.0/quotas/${a.projectId}`, body);
-    const cinder = (method: string, body?: object) => api(tokens.admin, 'block-storage', method, `/os-quota-sets/${a.projectId}`, body);
+    // Quotas are tried on the admin project: tests of other files use demo and alt at the same time.
+    const quotaCtx = ctxOf(tokens.admin);
+    const nova = (method: string, body?: object) => api(tokens.admin, 'compute', method, `/os-quota-sets/${quotaCtx.projectId}`, body);
+    const neutron = (method: string, body?: object) => api(tokens.admin, 'network', method, `/v2.0/quotas/${quotaCtx.projectId}`, body);
+    const cinder = (method: string, body?: object) => api(tokens.admin, 'block-storage', method, `/os-quota-sets/${quotaCtx.projectId}`, body);
 
     return {
       provider: cloud,
@@ -72,7 +74,7 @@ if (TEST_BACKEND !== 'openstack') {
           await nova('PUT', { quota_set: { instances: q.instances, force: true } });
           await neutron('PUT', { quota: { floatingip: q.floatingIps } });
           await cinder('PUT', { quota_set: { volumes: q.volumes, gigabytes: q.gigabytes, snapshots: q.snapshots } });
-          await check(cloud);
+          await check(cloud, quotaCtx);
         } finally {
           await nova('PUT', { quota_set: { instances: before.nova.instances, force: true } });
           await neutron('PUT', { quota: { floatingip: before.neutron.floatingip } });

@@ -25,8 +25,11 @@ export interface ContractTarget {
   zones: string[];
   /** The regions the backend serves, and the endpoint of this service it gives for a's region. */
   regions: { mode: 'open' | 'fixed'; names: string[]; endpoint?: string };
-  /** Runs `check` while project a has these quotas (local: a provider configured so; OpenStack: set by the admin, then restored). */
-  withQuotas(quotas: SettableQuotas, check: (provider: CloudProvider) => Promise<void>): Promise<void>;
+  /**
+   * Runs `check` while a project of its own (`ctx`, used by no other test, since test files run at once) has these
+   * quotas (local: a provider configured so; OpenStack: the admin project, set by the admin, then restored).
+   */
+  withQuotas(quotas: SettableQuotas, check: (provider: CloudProvider, ctx: CloudContext) => Promise<void>): Promise<void>;
   /** Makes an image (queued, raw/bare) owned by a, b, or a third project ('admin'), by the backend's own means. */
   createImage(owner: 'a' | 'b' | 'admin', image: { name: string; visibility: 'public' | 'private' }): Promise<string>;
   deleteImage(owner: 'a' | 'b' | 'admin', id: string): Promise<void>;
@@ -159,10 +162,10 @@ export function runCloudContract(name: string, create: () => Promise<ContractTar
 
     test('quotas: what is set for the project is what the provider reads', async () => {
       const set: SettableQuotas = { instances: 37, floatingIps: 23, volumes: 29, gigabytes: 1234, snapshots: 31 };
-      await t.withQuotas(set, async (provider) => {
-        const c = await provider.compute.getQuotas(t.a);
-        const n = await provider.network.getQuotas(t.a);
-        const s = await provider.blockStorage.getQuotas(t.a);
+      await t.withQuotas(set, async (provider, ctx) => {
+        const c = await provider.compute.getQuotas(ctx);
+        const n = await provider.network.getQuotas(ctx);
+        const s = await provider.blockStorage.getQuotas(ctx);
         assert.deepEqual(
           { instances: c.instances, floatingIps: n.floatingIps, volumes: s.volumes, gigabytes: s.gigabytes, snapshots: s.snapshots }, set);
         for (const v of [c.cores, c.ramMb, c.keyPairs, n.securityGroups, n.securityGroupRules, n.ports]) {

@@ -11,6 +11,7 @@ import { checkQuery, markerNotFound, pageOf } from '../paging.js';
 import type { CloudContext, ComputeService } from '../provider.js';
 import type { KeyPairRecord } from '../records.js';
 import type { LocalCloudDatabase, LocalKeyPairsTable } from './schema.js';
+import { unimplemented } from '../unimplemented.js';
 
 const MAX_KEY_PAIRS = 5000; // AWS's per-region key pair quota
 
@@ -70,5 +71,6 @@ export function localCompute(db: Kysely<LocalCloudDatabase>, config: Config): Co
     async getQuotas() {
       return { instances: config.local.max_instances, cores: -1, ramMb: -1, keyPairs: MAX_KEY_PAIRS };
     },
+    ...unimplemented('listFlavors', 'createServer', 'getServer', 'listServers', 'deleteServer', 'startServer', 'stopServer', 'rebootServer', 'resizeServer', 'updateServerMetadata', 'getConsoleOutput', 'getServerPassword', 'createServerImage', 'attachVolume', 'detachVolume', 'createServerGroup', 'getServerGroup', 'listServerGroups', 'deleteServerGroup'),
   };
 }

@@ -8,6 +8,7 @@ import { checkQuery, markerNotFound, pageOf } from '../paging.js';
 import type { CloudContext, ImageService } from '../provider.js';
 import type { ImageRecord } from '../records.js';
 import type { LocalCloudDatabase, LocalImagesTable } from './schema.js';
+import { unimplemented } from '../unimplemented.js';
 
 const toRecord = (r: LocalImagesTable): ImageRecord => ({
   id: r.id, name: r.name, status: r.status, visibility: r.visibility as ImageRecord['visibility'], owner: r.owner,
@@ -44,6 +45,7 @@ export function localImage(db: Kysely<LocalCloudDatabase>): ImageService {
       const r = await visible(ctx).where('id', '=', id).executeTakeFirst();
       return r && toRecord(r);
     },
+    ...unimplemented('createImage', 'updateImage', 'deleteImage', 'listImageMembers', 'addImageMember', 'removeImageMember'),
   };
 }
 

@@ -4,6 +4,7 @@ import { checkQuery, markerNotFound, pageOf } from '../paging.js';
 import type { ImageService } from '../provider.js';
 import type { ImageRecord } from '../records.js';
 import { collect, type ServiceCaller } from './catalog.js';
+import { unimplemented } from '../unimplemented.js';
 
 interface GlanceImage {
   id: string;
@@ -48,5 +49,6 @@ export function glanceImage(call: ServiceCaller): ImageService {
       const res = await call<GlanceImage>(ctx, { method: 'GET', path: `/images/${encodeURIComponent(id)}`, accept: [404] });
       return res.status === 404 ? undefined : toRecord(res.body);
     },
+    ...unimplemented('createImage', 'updateImage', 'deleteImage', 'listImageMembers', 'addImageMember', 'removeImageMember'),
   };
 }

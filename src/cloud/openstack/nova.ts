@@ -7,6 +7,7 @@ import { checkQuery, pageOf } from '../paging.js';
 import type { CloudContext, ComputeService } from '../provider.js';
 import type { KeyPairRecord } from '../records.js';
 import { collect, type ServiceCaller, type ServiceCall } from './catalog.js';
+import { unimplemented } from '../unimplemented.js';
 
 const NOVA_VERSION = '2.35';
 
@@ -72,5 +73,6 @@ export function novaCompute(call: ServiceCaller): ComputeService {
       const q = res.body.quota_set;
       return { instances: q.instances, cores: q.cores, ramMb: q.ram, keyPairs: q.key_pairs };
     },
+    ...unimplemented('listFlavors', 'createServer', 'getServer', 'listServers', 'deleteServer', 'startServer', 'stopServer', 'rebootServer', 'resizeServer', 'updateServerMetadata', 'getConsoleOutput', 'getServerPassword', 'createServerImage', 'attachVolume', 'detachVolume', 'createServerGroup', 'getServerGroup', 'listServerGroups', 'deleteServerGroup'),
   };
 }
