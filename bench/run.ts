@@ -22,6 +22,7 @@ import { type Call, type LoadResult, quantile, replay, sdkLoop, sdkSignedRequest
 import { machineBusyMs, processTree, treeCpuMs, treeRssMb, treeSampler } from './proc.js';
 import { root, send, type Spawned, spawnCeiling, spawnService, stop, waitUntil } from './processes.js';
 import { localCredentials, measureStartup, type StartupFigures } from './startup.js';
+import { type GrowFigures, grow, INSTANCE_ACTIONS, instanceActionsAt, launchSpec, terminate } from './instances.js';
 import { type CreateFigures, depopulate, type Made, populate, VPC_ACTIONS } from './vpc.js';
 
 const BASE_ACTIONS: Record<string, Call> = {
@@ -30,7 +31,7 @@ const BASE_ACTIONS: Record<string, Call> = {
   DescribeKeyPairs: (c) => c.send(new DescribeKeyPairsCommand({})),
   DescribeTags: (c) => c.send(new DescribeTagsCommand({})),
 };
-const ACTIONS: Record<string, Call> = { ...BASE_ACTIONS, ...VPC_ACTIONS };
+const ACTIONS: Record<string, Call> = { ...BASE_ACTIONS, ...VPC_ACTIONS, ...INSTANCE_ACTIONS };
 const KEY_PAIRS = 20;
 
 const USAGE = `npm run bench -- [flags]
@@ -46,6 +47,10 @@ const USAGE = `npm run bench -- [flags]
   --vpcs N            the VPC scenario: first make N VPCs, each with a subnet, a security group and a
                       network interface (16 clients at once; create figures printed), then load the VPC
                       Describes with and without filters (default concurrency 16)
+  --instances LIST    the instances scenario: grow the project to each count of LIST in turn (RunInstances
+                      in batches of 50, 16 clients at once; e.g. 100,1000,10000, or 20 on --openstack) and
+                      after each step load DescribeInstances by id, and in full, paged and by tag up to
+                      1,000 instances (default concurrency 16; on OpenStack also 1)
   --startup-runs N    start-up measurements, each a first start and a restart (default 3; 0 skips)
   --skip-build        use dist/ as it is instead of running npm run build first
   --log-level L       the service's log level (default warn; info logs one line per request)
@@ -64,6 +69,7 @@ const { values: opt } = (() => {
         concurrency: { type: 'string' },
         actions: { type: 'string' },
         vpcs: { type: 'string' },
+        instances: { type: 'string' },
         'startup-runs': { type: 'string', default: '3' },
         'skip-build': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'warn' },
@@ -94,9 +100,12 @@ if (opt.help) {
 }
 const seconds = positive('seconds', opt.seconds, false);
 const vpcs = opt.vpcs === undefined ? 0 : positive('vpcs', opt.vpcs);
-const levels = (opt.concurrency ?? process.env.BENCH_CONCURRENCY ?? (vpcs ? '16' : '1,16,64')).split(',').map((c) => positive('concurrency', c.trim()));
-const actions = (opt.actions ?? Object.keys(vpcs ? VPC_ACTIONS : BASE_ACTIONS).join(',')).split(',').map((a) => a.trim());
-for (const a of actions) if (!ACTIONS[a]) usageError(`--actions: unknown action '${a}'`);
+const instanceSteps = opt.instances === undefined ? [] : opt.instances.split(',').map((n) => positive('instances', n.trim()));
+for (let i = 1; i < instanceSteps.length; i++) if (instanceSteps[i] <= instanceSteps[i - 1]) usageError('--instances: counts must grow');
+const scenarioLevels = instanceSteps.length ? (opt.openstack ? '1,16' : '16') : vpcs ? '16' : '1,16,64';
+const levels = (opt.concurrency ?? process.env.BENCH_CONCURRENCY ?? scenarioLevels).split(',').map((c) => positive('concurrency', c.trim()));
+const actions = (opt.actions ?? (instanceSteps.length ? '' : Object.keys(vpcs ? VPC_ACTIONS : BASE_ACTIONS).join(','))).split(',').map((a) => a.trim());
+for (const a of actions.filter(Boolean)) if (!ACTIONS[a]) usageError(`--actions: unknown action '${a}'`);
 const startupRuns = opt['startup-runs'] === '0' ? 0 : positive('startup-runs', opt['startup-runs']);
 if (opt.workers !== undefined) positive('workers', opt.workers);
 const driverName = opt.sdk ? 'sdk' : 'replay';
@@ -164,6 +173,13 @@ async function main() {
   }
   const env: Record<string, string> = { EC2API_LOG_LEVEL: opt['log-level'] };
   if (vpcs) env.EC2API_MAX_VPCS = String(vpcs + 5);
+  if (instanceSteps.length && !opt.openstack) {
+    // Quotas and boot time of the embedded cloud sized for the scenario.
+    const conf = join(mkdtempSync(join(tmpdir(), 'ec2api-bench-conf-')), 'ec2api.conf');
+    const most = instanceSteps[instanceSteps.length - 1];
+    writeFileSync(conf, `[local]\nmax_instances = ${most + 100}\nmax_vcpus = ${(most + 100) * 8}\ninstance_boot_delay = 0\n`);
+    env.EC2API_CONFIG = conf;
+  }
   if (opt.workers !== undefined) env.EC2API_WORKERS = opt.workers;
   let region = 'us-east-1';
   let credentials: Target['credentials'] | undefined;
@@ -189,6 +205,8 @@ async function main() {
   const keyNames: string[] = [];
   let made: Made[] = [];
   let creates: CreateFigures | undefined;
+  const instanceIds: string[] = [];
+  const growth: GrowFigures[] = [];
   const cells: Cell[] = [];
   const profileWindows: Window[] = [];
   try {
@@ -286,18 +304,34 @@ async function main() {
       return cell;
     };
 
-    for (const c of levels) {
-      const top = await measure('ceiling', ceiling, ceilingTarget, 'DescribeRegions', c);
-      cells.push(top);
-      printCell(top);
-      for (const action of actions) {
-        const cell = await measure('service', service, serviceTarget, action, c);
-        cell.vsCeiling = {
-          reqPerSec: cell.reqPerSec / top.reqPerSec, p50Ms: cell.p50Ms / top.p50Ms, p99Ms: cell.p99Ms / top.p99Ms,
-          cpuMsPerReq: cell.cpuMsPerReq / top.cpuMsPerReq, peakRssMb: cell.peakRssMb / top.peakRssMb,
-        };
-        cells.push(cell);
-        printCell(cell);
+    const runCells = async (names: string[], label = '') => {
+      for (const c of levels) {
+        const top = await measure('ceiling', ceiling!, ceilingTarget, 'DescribeRegions', c);
+        cells.push(top);
+        printCell(top);
+        for (const action of names) {
+          const cell = await measure('service', service, serviceTarget, action, c);
+          cell.action = `${action}${label}`;
+          cell.vsCeiling = {
+            reqPerSec: cell.reqPerSec / top.reqPerSec, p50Ms: cell.p50Ms / top.p50Ms, p99Ms: cell.p99Ms / top.p99Ms,
+            cpuMsPerReq: cell.cpuMsPerReq / top.cpuMsPerReq, peakRssMb: cell.peakRssMb / top.peakRssMb,
+          };
+          cells.push(cell);
+          printCell(cell);
+        }
+      }
+    };
+    if (actions.length && actions[0]) await runCells(actions);
+    if (instanceSteps.length) {
+      const spec = await launchSpec(sdk);
+      console.log(`instances scenario: image ${spec.imageId}, type ${spec.instanceType}`);
+      for (const to of instanceSteps) {
+        const g = await grow(sdk, spec, instanceIds.length, to);
+        instanceIds.push(...g.ids);
+        growth.push(g.figures);
+        console.log(`\n${g.figures.from} → ${to} instances in ${g.figures.seconds.toFixed(1)} s (RunInstances of 50: ${g.figures.msPerRun.toFixed(0)} ms mean; ${
+          g.figures.perInstanceMs.toFixed(1)} ms per instance); RSS ${fmt(treeRssMb(service.pid), 1)} MB`);
+        await runCells(instanceActionsAt(to), ` @${to}`);
       }
     }
 
@@ -309,7 +343,7 @@ async function main() {
     if (opt.json) {
       writeFileSync(opt.json, `${JSON.stringify({
         startedAt: startedAt.toISOString(), mode: driverName, backend: opt.openstack ? 'openstack' : 'local', region, seconds,
-        concurrency: levels, actions, keyPairs: KEY_PAIRS, vpcScenario: creates ?? null, logLevel: opt['log-level'], workersOption: opt.workers ?? null,
+        concurrency: levels, actions, keyPairs: KEY_PAIRS, vpcScenario: creates ?? null, instanceScenario: growth.length ? growth : null, logLevel: opt['log-level'], workersOption: opt.workers ?? null,
         machine: { cpus: cpus().length, model: cpus()[0]?.model.trim(), loadavgStart: load0, loadavgEnd: load1, node: process.version },
         serverProcesses: idle.serviceProcesses,
         startup: startup && {
@@ -323,6 +357,7 @@ async function main() {
     }
   } finally {
     if (opt.openstack && sdk) {
+      await terminate(sdk, instanceIds);
       await depopulate(sdk, made);
       for (const KeyName of keyNames) await sdk.send(new DeleteKeyPairCommand({ KeyName })).catch(() => undefined);
     }
