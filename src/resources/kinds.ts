@@ -119,13 +119,13 @@ export const KINDS = defineKinds({
     prefix: 'ami', resourceType: 'image', label: 'image',
     notFound: 'InvalidAMIID.NotFound', malformed: 'InvalidAMIID.Malformed', taggable: true, service: 'image',
   },
-  // Kernel and ramdisk images are images too (resource type 'image' names the ami kind above).
+  // Kernel and ramdisk images are images too: resource type 'image' (which names the ami kind, listed first).
   'kernel-image': {
-    prefix: 'aki', label: 'image',
+    prefix: 'aki', resourceType: 'image', label: 'image',
     notFound: 'InvalidAMIID.NotFound', malformed: 'InvalidAMIID.Malformed', taggable: true, service: 'image',
   },
   'ramdisk-image': {
-    prefix: 'ari', label: 'image',
+    prefix: 'ari', resourceType: 'image', label: 'image',
     notFound: 'InvalidAMIID.NotFound', malformed: 'InvalidAMIID.Malformed', taggable: true, service: 'image',
   },
   volume: {
@@ -151,7 +151,8 @@ export type Kind = keyof typeof KINDS;
 export const kindSpec = (kind: Kind): KindSpec => KINDS[kind];
 
 const byPrefix = new Map<string, Kind>(Object.entries(KINDS).map(([k, s]) => [(s as KindSpec).prefix, k as Kind]));
-const byResourceType = new Map<string, Kind>(Object.entries(KINDS).flatMap(([k, s]) => {
+// The first kind of a type is the one a TagSpecification of that type makes (image: ami).
+const byResourceType = new Map<string, Kind>(Object.entries(KINDS).reverse().flatMap(([k, s]) => {
   const type = (s as KindSpec).resourceType;
   return type ? [[type, k as Kind] as const] : [];
 }));

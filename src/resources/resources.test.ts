@@ -5,7 +5,7 @@ import { isEc2Error } from '../errors/ec2-error.js';
 import { tagsFromSpecifications } from '../kit/tags.js';
 import { type DescribeSpec, describe, type SourceQuery } from './describe.js';
 import { isValidId, kindOfId, newId } from './ids.js';
-import { allKinds, kindSpec } from './kinds.js';
+import { allKinds, kindOfResourceType, kindSpec } from './kinds.js';
 import { createWithUndo } from './undo.js';
 
 const ec2Code = (code: string, message?: RegExp) => (e: unknown) =>
@@ -49,8 +49,10 @@ suite('registry and ids', () => {
     assert.equal(new Set(kinds.map((k) => kindSpec(k).prefix)).size, kinds.length);
     const taggable = kinds.filter((k) => kindSpec(k).taggable);
     assert.ok(taggable.every((k) => kindSpec(k).resourceType), 'a taggable kind has a resource type');
-    const types = kinds.flatMap((k) => kindSpec(k).resourceType ?? []);
+    // One kind per resource type, but for images (ami, aki, ari): the ami kind stands for the type.
+    const types = kinds.flatMap((k) => (k === 'kernel-image' || k === 'ramdisk-image' ? [] : kindSpec(k).resourceType ?? []));
     assert.equal(new Set(types).size, types.length);
+    assert.equal(kindOfResourceType('image'), 'image');
     for (const k of kinds) {
       const id = newId(k);
       assert.match(id, new RegExp(`^${kindSpec(k).prefix}-[0-9a-f]{17}$`));
