@@ -156,6 +156,6 @@ suite('TagSpecifications', () => {
   });
 
   test('a type the registry does not know as taggable is a programming error', () => {
-    assert.throws(() => tagsFromSpecifications([], ['instance']), /not a taggable kind/);
+    assert.throws(() => tagsFromSpecifications([], ['vpn-gateway']), /not a taggable kind/);
   });
 });
