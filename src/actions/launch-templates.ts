@@ -330,7 +330,6 @@ defineAction('DeleteLaunchTemplate', {
 const templateFilters: FilterTable<TemplateView> = {
   'create-time': (v) => new Date(v.resource.attrs.createTime),
   'launch-template-name': (v) => v.resource.attrs.name,
-  'launch-template-id': (v) => v.resource.id,
 };
 
 const templates: DescribeSpec<TemplateView> = {
@@ -442,6 +441,23 @@ defineAction('DeleteLaunchTemplateVersions', {
     const versions = input.Versions ?? [];
     if (versions.length === 0) throw ERRORS.missingParameter('LaunchTemplateVersion');
     if (versions.length > 200) throw ERRORS.invalidParameterValue('LaunchTemplateVersion', versions.length, 'At most 200 versions can be deleted at once.');
+    // A template that is not there (or not well named) is answered per version, with the codes AWS has for it.
+    const missing = await findTemplate(ctx, input).then(() => undefined, (e) => e);
+    if (missing !== undefined) {
+      const code = !(missing instanceof Ec2Error) ? undefined
+        : missing.code === 'InvalidLaunchTemplateId.NotFound' ? 'launchTemplateIdDoesNotExist'
+          : missing.code === 'InvalidLaunchTemplateId.Malformed' ? 'launchTemplateIdMalformed'
+            : missing.code === 'InvalidLaunchTemplateName.NotFoundException' ? 'launchTemplateNameDoesNotExist'
+              : missing.code === 'InvalidLaunchTemplateName.MalformedException' ? 'launchTemplateNameMalformed' : undefined;
+      if (code === undefined) throw missing;
+      return {
+        UnsuccessfullyDeletedLaunchTemplateVersions: versions.map((v) => ({
+          LaunchTemplateId: input.LaunchTemplateId, LaunchTemplateName: input.LaunchTemplateName,
+          VersionNumber: /^\d+$/.test(v) ? Number(v) : undefined,
+          ResponseError: { Code: code, Message: (missing as Ec2Error).message },
+        })),
+      };
+    }
     const r = await findTemplate(ctx, input);
     const { result } = await updateTemplate(ctx, r, (attrs) => {
       const ok: { LaunchTemplateId: string; LaunchTemplateName: string; VersionNumber: number }[] = [];

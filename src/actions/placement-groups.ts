@@ -84,11 +84,9 @@ async function loadGroups(ctx: ActionContext, ids?: string[]): Promise<Placement
 const filters = (ctx: ActionContext): FilterTable<PlacementGroupView> => ({
   'group-name': (v) => v.record.name,
   'group-arn': (v) => arnOf(ctx, v.record.name),
-  'placement-group-id': (v) => v.resource.id,
   state: () => 'available',
   strategy: (v) => attrsOf(v).strategy,
   'spread-level': (v) => attrsOf(v).spreadLevel,
-  'partition-count': (v) => attrsOf(v).partitionCount,
 });
 
 const spec = (ctx: ActionContext): DescribeSpec<PlacementGroupView> => ({

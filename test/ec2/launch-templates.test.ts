@@ -245,7 +245,10 @@ test('two projects: the other neither sees nor changes these templates, and may 
   await expectEc2Error(other.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: versioned })), 'InvalidLaunchTemplateId.NotFound');
   await expectEc2Error(other.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: versioned, LaunchTemplateData: { KeyName: 'k' } })), 'InvalidLaunchTemplateId.NotFound');
   await expectEc2Error(other.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: versioned, DefaultVersion: '1' })), 'InvalidLaunchTemplateId.NotFound');
-  await expectEc2Error(other.send(new DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: versioned, Versions: ['1'] })), 'InvalidLaunchTemplateId.NotFound');
+  const notTheirs = await other.send(new DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: versioned, Versions: ['1'] }));
+  assert.equal(notTheirs.SuccessfullyDeletedLaunchTemplateVersions, undefined);
+  assert.deepEqual(notTheirs.UnsuccessfullyDeletedLaunchTemplateVersions?.map((f) => [f.LaunchTemplateId, f.VersionNumber, f.ResponseError?.Code]),
+    [[versioned, 1, 'launchTemplateIdDoesNotExist']]);
   await expectEc2Error(other.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name })), 'InvalidLaunchTemplateName.NotFoundException');
   const same = await create({ LaunchTemplateName: name }, other);
   await other.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: same.LaunchTemplate?.LaunchTemplateId }));
