@@ -12,6 +12,8 @@ import {
   DeleteLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, type EC2Client,
   GetLaunchTemplateDataCommand, ModifyLaunchTemplateCommand, type RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
+import type { ActionContext } from '../../src/actions/context.js';
+import { resolveLaunchTemplate } from '../../src/actions/launch-templates.js';
 import { newRunId } from '../helpers/cleanup.js';
 import { expectEc2Error } from '../helpers/expect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -285,4 +287,31 @@ test('DeleteLaunchTemplate by id or name answers the template; then it is gone',
   await expectEc2Error(ec2.send(new DeleteLaunchTemplateCommand({})), 'MissingParameter');
   // The name is free again.
   await create({ LaunchTemplateName: `lt-${run}-del` });
+});
+
+test('resolveLaunchTemplate (for RunInstances): the data of a version by id or name, $Default by default; AWS\'s errors', async () => {
+  // The alpha project as the pipeline would hand it to RunInstances; the launch template area needs only the store.
+  const cred = s.alpha;
+  const ctx = {
+    requestId: 'r', action: 'RunInstances', region: s.region, projectId: cred.projectId, store: s.app.store, cloud: s.app.cloud,
+    config: s.app.config, logger: s.app.logger, endpoint: s.endpoint,
+    principal: { projectId: cred.projectId, projectName: 'alpha', ownerId: '000000000000', userId: cred.userId, roles: [], accessKeyId: cred.accessKey },
+    cloudCtx: { requestId: 'r', projectId: cred.projectId, userId: cred.userId, region: s.region },
+  } as ActionContext;
+  const byDefault = await resolveLaunchTemplate(ctx, { LaunchTemplateId: versioned });
+  assert.equal(byDefault.versionNumber, 3, 'the default version (set to 3 above)');
+  assert.equal(byDefault.launchTemplateName, `lt-${run}-ver`);
+  assert.deepEqual(byDefault.data, { ...DATA, InstanceType: 'm5.large', KeyName: 'other' });
+  const latest = await resolveLaunchTemplate(ctx, { LaunchTemplateName: `lt-${run}-ver`, Version: '$Latest' });
+  assert.equal(latest.versionNumber, 5);
+  assert.equal((await resolveLaunchTemplate(ctx, { LaunchTemplateId: versioned, Version: '1' })).data.InstanceType, 't3.micro');
+  const code = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e as { code?: string }).code);
+  assert.equal(await code(resolveLaunchTemplate(ctx, { LaunchTemplateId: versioned, Version: '2' })), 'InvalidLaunchTemplateId.VersionNotFound');
+  assert.equal(await code(resolveLaunchTemplate(ctx, { LaunchTemplateId: 'lt-0123456789abcdef0' })), 'InvalidLaunchTemplateId.NotFound');
+  assert.equal(await code(resolveLaunchTemplate(ctx, { LaunchTemplateId: 'lt-x' })), 'InvalidLaunchTemplateId.Malformed');
+  assert.equal(await code(resolveLaunchTemplate(ctx, { LaunchTemplateName: `lt-${run}-none` })), 'InvalidLaunchTemplateName.NotFoundException');
+  assert.equal(await code(resolveLaunchTemplate(ctx, {})), 'MissingParameter');
+  // Another project's template is not found.
+  const theirs = { ...ctx, projectId: s.beta.projectId, principal: { ...ctx.principal, projectId: s.beta.projectId } } as ActionContext;
+  assert.equal(await code(resolveLaunchTemplate(theirs, { LaunchTemplateId: versioned })), 'InvalidLaunchTemplateId.NotFound');
 });
