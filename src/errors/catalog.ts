@@ -94,6 +94,10 @@ const SITUATIONAL_CODES = [
   'InvalidNetworkAclEntry.NotFound', 'NetworkAclEntryLimitExceeded',
   'AttachmentLimitExceeded', 'NetworkInterfaceLimitExceeded', 'InsufficientFreeAddressesInSubnet',
   'InvalidInternetGatewayID.NotFound', 'InvalidRouteTableID.NotFound',   'InvalidIPAddress.InUse', 'UnsupportedOperation',   'InvalidAllocationID.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound',
+  'InvalidPlacementGroup.Duplicate', 'InvalidPlacementGroup.InUse', 'PlacementGroupLimitExceeded',
+  'InvalidLaunchTemplateName.MalformedException', 'InvalidLaunchTemplateName.AlreadyExistsException',
+  'InvalidLaunchTemplateName.NotFoundException', 'InvalidLaunchTemplateId.VersionNotFound', 'InvalidLaunchTemplateId.NotFound',
+  'LaunchTemplateLimitExceeded', 'LaunchTemplateVersionLimitExceeded',
 ] as const;
 export type SituationalCode = (typeof SITUATIONAL_CODES)[number];
 

@@ -9,6 +9,7 @@ import { AWS_REGIONS } from '../../src/kit/aws-regions.js';
 import { migrate, openDb } from '../../src/store/db.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { type NetworkContractTarget, runNetworkContract } from './network-suite.js';
+import { runServerGroupsContract } from './server-groups-suite.js';
 import { runCloudContract } from './suite.js';
 
 async function localTarget(): Promise<NetworkContractTarget> {
@@ -42,3 +43,4 @@ async function localTarget(): Promise<NetworkContractTarget> {
 
 runCloudContract('local', localTarget);
 runNetworkContract('local', localTarget);
+runServerGroupsContract('local', localTarget);

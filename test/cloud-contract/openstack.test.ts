@@ -14,6 +14,7 @@ import { createLogger } from '../../src/observability/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { TEST_BACKEND, TESTCLOUD_DIR } from '../helpers/server.js';
 import { type NetworkContractTarget, runNetworkContract } from './network-suite.js';
+import { runServerGroupsContract } from './server-groups-suite.js';
 import { runCloudContract } from './suite.js';
 
 if (TEST_BACKEND !== 'openstack') {
@@ -93,4 +94,5 @@ if (TEST_BACKEND !== 'openstack') {
   };
   runCloudContract('openstack', openstackTarget);
   runNetworkContract('openstack', openstackTarget);
+  runServerGroupsContract('openstack', openstackTarget);
 }

@@ -2,6 +2,7 @@
  * The embedded cloud's Nova: key pairs (in local_key_pairs), zones and quotas
  * (from the [local] configuration). Every AWS region has the configured zones.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/config.js';
 import { parsePublicKey } from '../../kit/key-material.js';
@@ -9,8 +10,8 @@ import { isUniqueViolation } from '../../store/sql.js';
 import { ProviderError } from '../errors.js';
 import { checkQuery, markerNotFound, pageOf } from '../paging.js';
 import type { CloudContext, ComputeService } from '../provider.js';
-import type { KeyPairRecord } from '../records.js';
-import type { LocalCloudDatabase, LocalKeyPairsTable } from './schema.js';
+import type { KeyPairRecord, ServerGroupRecord } from '../records.js';
+import type { LocalCloudDatabase, LocalKeyPairsTable, LocalServerGroupsTable } from './schema.js';
 import { unimplemented } from '../unimplemented.js';
 
 const MAX_KEY_PAIRS = 5000; // AWS's per-region key pair quota
@@ -19,11 +20,49 @@ const toRecord = (r: LocalKeyPairsTable): KeyPairRecord => ({
   name: r.name, publicKey: r.public_key, type: 'ssh', createdAt: new Date(r.created_at),
 });
 
+const SERVER_GROUP_POLICIES: readonly string[] = ['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'];
+
+const toGroupRecord = (r: LocalServerGroupsTable, memberIds: string[]): ServerGroupRecord => ({
+  id: r.id, name: r.name, policy: r.policy as ServerGroupRecord['policy'], memberIds, projectId: r.project_id,
+});
+
 export function localCompute(db: Kysely<LocalCloudDatabase>, config: Config): ComputeService {
   const keys = (ctx: CloudContext) =>
     db.selectFrom('local_key_pairs').selectAll().where('project_id', '=', ctx.projectId).where('region', '=', ctx.region);
 
+  const groups = (ctx: CloudContext) =>
+    db.selectFrom('local_server_groups').selectAll().where('project_id', '=', ctx.projectId).where('region', '=', ctx.region);
+  /** The groups with their members, in one query for the members. */
+  const withMembers = async (rows: LocalServerGroupsTable[]) => {
+    if (rows.length === 0) return [];
+    const members = await db.selectFrom('local_server_group_members').selectAll()
+      .where('group_id', 'in', rows.map((r) => r.id)).orderBy('server_id').execute();
+    return rows.map((r) => toGroupRecord(r, members.filter((m) => m.group_id === r.id).map((m) => m.server_id)));
+  };
+
   return {
+    // Server groups: Nova's os-server-groups, names not unique (as in Nova), listed in id order.
+    async createServerGroup(ctx, group) {
+      if (!SERVER_GROUP_POLICIES.includes(group.policy)) throw new ProviderError('BadRequest', `Invalid input: '${group.policy}' is not one of ${SERVER_GROUP_POLICIES.join(', ')}`);
+      if (group.name.length === 0 || group.name.length > 255) throw new ProviderError('BadRequest', 'Invalid input for field/attribute name');
+      const row = { id: randomUUID(), project_id: ctx.projectId, region: ctx.region, name: group.name, policy: group.policy, created_at: new Date().toISOString() };
+      await db.insertInto('local_server_groups').values(row).execute();
+      return toGroupRecord(row, []);
+    },
+    async getServerGroup(ctx, id) {
+      const r = await groups(ctx).where('id', '=', id).executeTakeFirst();
+      return r && (await withMembers([r]))[0];
+    },
+    async listServerGroups(ctx) {
+      return withMembers(await groups(ctx).orderBy('id').execute());
+    },
+    async deleteServerGroup(ctx, id) {
+      const r = await db.deleteFrom('local_server_groups')
+        .where('project_id', '=', ctx.projectId).where('region', '=', ctx.region).where('id', '=', id).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) throw new ProviderError('NotFound', `Server group ${id} could not be found.`);
+      // Nova deletes a group with members: the servers stay, outside any group.
+      await db.deleteFrom('local_server_group_members').where('group_id', '=', id).execute();
+    },
     async listKeyPairs(ctx, query = {}) {
       checkQuery(query);
       if (query.ids?.length === 0) return { items: [] };
@@ -71,6 +110,6 @@ export function localCompute(db: Kysely<LocalCloudDatabase>, config: Config): Co
     async getQuotas() {
       return { instances: config.local.max_instances, cores: -1, ramMb: -1, keyPairs: MAX_KEY_PAIRS };
     },
-    ...unimplemented('listFlavors', 'createServer', 'getServer', 'listServers', 'deleteServer', 'startServer', 'stopServer', 'rebootServer', 'resizeServer', 'updateServerMetadata', 'getConsoleOutput', 'getServerPassword', 'createServerImage', 'attachVolume', 'detachVolume', 'createServerGroup', 'getServerGroup', 'listServerGroups', 'deleteServerGroup'),
+    ...unimplemented('listFlavors', 'createServer', 'getServer', 'listServers', 'deleteServer', 'startServer', 'stopServer', 'rebootServer', 'resizeServer', 'updateServerMetadata', 'getConsoleOutput', 'getServerPassword', 'createServerImage', 'attachVolume', 'detachVolume'),
   };
 }

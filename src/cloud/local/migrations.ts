@@ -149,6 +149,27 @@ export const LOCAL_CLOUD_MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('local_sg_rules_remote').on('local_security_group_rules').column('remote_group_id').execute();
     },
   },
+  // Nova server groups (EC2 placement groups); members are servers, written by the server code when it places one.
+  '0004_server_groups': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createTable('local_server_groups')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('region', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('policy', 'varchar(32)', (c) => c.notNull())
+        .addColumn('created_at', ts, (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('local_server_group_members')
+        .addColumn('group_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('server_id', 'varchar(36)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('local_server_group_members_pk', ['group_id', 'server_id'])
+        .execute();
+      await binaryCollation(db, ['local_server_groups', 'local_server_group_members']);
+      await db.schema.createIndex('local_server_groups_scope').on('local_server_groups').columns(['project_id', 'region', 'id']).execute();
+      await db.schema.createIndex('local_server_group_members_server').on('local_server_group_members').column('server_id').execute();
+    },
+  },
 };
 
 /** Brings the embedded cloud's tables up to date; returns the names of the migrations it applied. */

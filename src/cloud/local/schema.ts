@@ -82,6 +82,10 @@ export interface LocalSecurityGroupRulesTable extends Scoped {
   created_at: string;
 }
 
+/** Nova server groups and their members (servers). */
+export interface LocalServerGroupsTable extends Scoped { name: string; policy: string; created_at: string }
+export interface LocalServerGroupMembersTable { group_id: string; server_id: string }
+
 export interface LocalCloudDatabase {
   local_key_pairs: LocalKeyPairsTable;
   local_images: LocalImagesTable;
@@ -94,4 +98,6 @@ export interface LocalCloudDatabase {
   local_floating_ips: LocalFloatingIpsTable;
   local_security_groups: LocalSecurityGroupsTable;
   local_security_group_rules: LocalSecurityGroupRulesTable;
+  local_server_groups: LocalServerGroupsTable;
+  local_server_group_members: LocalServerGroupMembersTable;
 }

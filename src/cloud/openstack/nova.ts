@@ -5,11 +5,20 @@
  */
 import { checkQuery, pageOf } from '../paging.js';
 import type { CloudContext, ComputeService } from '../provider.js';
-import type { KeyPairRecord } from '../records.js';
+import type { KeyPairRecord, ServerGroupRecord } from '../records.js';
 import { collect, type ServiceCaller, type ServiceCall } from './catalog.js';
 import { unimplemented } from '../unimplemented.js';
 
 const NOVA_VERSION = '2.35';
+/** os-server-groups from 2.64 on: one `policy` (not a `policies` list) and `rules`. */
+const SERVER_GROUP_VERSION = '2.64';
+
+interface NovaServerGroup { id: string; name: string; policy?: string; policies?: string[]; members?: string[]; project_id?: string }
+
+const toGroupRecord = (g: NovaServerGroup, projectId: string): ServerGroupRecord => ({
+  id: g.id, name: g.name, policy: (g.policy ?? g.policies?.[0] ?? 'anti-affinity') as ServerGroupRecord['policy'],
+  memberIds: g.members ?? [], projectId: g.project_id ?? projectId,
+});
 
 interface NovaKeyPair { name: string; public_key: string; type?: string; created_at?: string }
 
@@ -40,7 +49,37 @@ export function novaCompute(call: ServiceCaller): ComputeService {
       return { items: res.body.keypairs.map((k) => toRecord(k.keypair)), more: !!res.body.keypairs_links?.some((l) => l.rel === 'next') };
     }, (k) => k.name);
 
+  const groupsApi = <T>(ctx: CloudContext, req: ServiceCall) =>
+    call<T>(ctx, { ...req, headers: { 'openstack-api-version': `compute ${SERVER_GROUP_VERSION}` } });
+
   return {
+    async createServerGroup(ctx, group) {
+      const res = await groupsApi<{ server_group: NovaServerGroup }>(ctx, {
+        method: 'POST', path: '/os-server-groups', body: { server_group: { name: group.name, policy: group.policy } },
+      });
+      return toGroupRecord(res.body.server_group, ctx.projectId);
+    },
+    async getServerGroup(ctx, id) {
+      const res = await groupsApi<{ server_group: NovaServerGroup }>(ctx, { method: 'GET', path: `/os-server-groups/${encodeURIComponent(id)}`, accept: [404] });
+      if (res.status === 404) return undefined;
+      const g = toGroupRecord(res.body.server_group, ctx.projectId);
+      // An admin token sees every project's groups: answer only the caller's, as the local cloud does.
+      return g.projectId === ctx.projectId ? g : undefined;
+    },
+    async listServerGroups(ctx) {
+      // Nova pages os-server-groups with limit/offset (no marker); the caller's groups fit one page of max_limit.
+      const all: ServerGroupRecord[] = [];
+      for (let offset = 0; ; ) {
+        const res = await groupsApi<{ server_groups: NovaServerGroup[] }>(ctx, { method: 'GET', path: `/os-server-groups?limit=1000&offset=${offset}` });
+        all.push(...res.body.server_groups.map((g) => toGroupRecord(g, ctx.projectId)));
+        if (res.body.server_groups.length < 1000) break;
+        offset += res.body.server_groups.length;
+      }
+      return all.filter((g) => g.projectId === ctx.projectId).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    },
+    async deleteServerGroup(ctx, id) {
+      await groupsApi(ctx, { method: 'DELETE', path: `/os-server-groups/${encodeURIComponent(id)}` });
+    },
     async listKeyPairs(ctx, query = {}) {
       checkQuery(query);
       if (query.ids?.length === 0) return { items: [] };
@@ -73,6 +112,6 @@ export function novaCompute(call: ServiceCaller): ComputeService {
       const q = res.body.quota_set;
       return { instances: q.instances, cores: q.cores, ramMb: q.ram, keyPairs: q.key_pairs };
     },
-    ...unimplemented('listFlavors', 'createServer', 'getServer', 'listServers', 'deleteServer', 'startServer', 'stopServer', 'rebootServer', 'resizeServer', 'updateServerMetadata', 'getConsoleOutput', 'getServerPassword', 'createServerImage', 'attachVolume', 'detachVolume', 'createServerGroup', 'getServerGroup', 'listServerGroups', 'deleteServerGroup'),
+    ...unimplemented('listFlavors', 'createServer', 'getServer', 'listServers', 'deleteServer', 'startServer', 'stopServer', 'rebootServer', 'resizeServer', 'updateServerMetadata', 'getConsoleOutput', 'getServerPassword', 'createServerImage', 'attachVolume', 'detachVolume'),
   };
 }
