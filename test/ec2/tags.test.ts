@@ -168,7 +168,7 @@ describe('CreateTags', () => {
 
   test('a malformed id → InvalidID', async () => {
     const id = await newKey();
-    for (const bad of ['key-123', 'nonsense', 'i-0123456789abcdef0', 'key-0123456789ABCDEF0']) {
+    for (const bad of ['key-123', 'nonsense', 'vgw-0123456789abcdef0', 'key-0123456789ABCDEF0']) {
       await expectEc2Error(createTags([id, bad], [{ Key: 'a', Value: 'b' }]), 'InvalidID', { status: 400, message: new RegExp(bad) });
     }
     assert.deepEqual(await tagsOf(id), []);
